@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// netcheck: a grader for the exercises of "Linuxで動かしながら学ぶTCP/IPネットワーク入門".
+//
+// Layers, bottom up (see README "Layout"):
+//   CNetlink / CJSONC / CPcap   C headers and system libraries, wrapped once each
+//   NetlinkWire                 rtnetlink bytes <-> values, no syscalls
+//   Kernel                      namespaces, netlink sockets and dumps, sysctls, snapshots
+//   JSON                        the only user of json-c
+//   Probes                      packets netcheck sends itself (ICMP echo)
+//   Report                      the report model and its writers
+//   Grading                     exercise files, checks, diagnosis, hints
+//   netcheck                    the command line
+import PackageDescription
+
+let package = Package(
+    name: "netcheck",
+    products: [
+        .executable(name: "netcheck", targets: ["netcheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CNetlink"),
+        .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
+        .target(name: "NetlinkWire", dependencies: ["CNetlink"]),
+        .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
+        .target(name: "JSON", dependencies: ["CJSONC"]),
+        .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
+        .target(name: "Report", dependencies: ["JSON"]),
+        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Report", "JSON"]),
+        .executableTarget(name: "netcheck", dependencies: [
+            "Grading", "Report", "Kernel", "CNetlink",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "JSON"]),
+    ]
+)

@@ -1,0 +1,27 @@
+#ifndef NETCHECK_CNETLINK_H
+#define NETCHECK_CNETLINK_H
+/* glibc's headers first: the <linux/...> ones below would otherwise clash with Glibc's module. */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_addr.h>
+#include <linux/neighbour.h>
+#include <linux/net_namespace.h>
+#include <linux/icmp.h>
+#include <linux/errqueue.h>
+
+/* Not visible from Glibc in Swift (glibc defines them only under _GNU_SOURCE); values from <linux/sched.h>. */
+static const int nc_CLONE_NEWNS = 0x00020000;
+static const int nc_CLONE_NEWNET = 0x40000000;
+
+/* setns(2), unshare(2) and mount(2) declared here so callers need no _GNU_SOURCE. */
+int nc_setns(int fd, int nstype);
+int nc_unshare(int flags);
+int nc_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
+#endif

@@ -1,0 +1,10 @@
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
+#include "CNetlink.h"
+
+int nc_setns(int fd, int nstype) { return setns(fd, nstype); }
+int nc_unshare(int flags) { return unshare(flags); }
+int nc_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data) {
+    return mount(source, target, fstype, flags, data);
+}

@@ -1,0 +1,99 @@
+/// Address values shared by every layer: IPv4 addresses and prefixes, Ethernet MAC addresses.
+/// Plain values, parsed from and printed in the notation `ip` uses.
+
+/// An IPv4 address, kept in host order so that prefixes are simple arithmetic.
+public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var value: UInt32
+
+    public init(_ value: UInt32) { self.value = value }
+
+    public init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        value = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
+    }
+
+    /// Four bytes in network order, as they appear in packets and netlink attributes.
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        guard bytes.count == 4 else { return nil }
+        value = bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    /// Dotted quad, strictly: four decimal parts 0...255, no leading zeros beyond "0".
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var v: UInt32 = 0
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let n = UInt32(part), n <= 255, !(part.count > 1 && part.first == "0") else { return nil }
+            v = v << 8 | n
+        }
+        value = v
+    }
+
+    public var bytes: [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)] }
+    public var description: String { bytes.map(String.init).joined(separator: ".") }
+    public static func < (a: IPv4Address, b: IPv4Address) -> Bool { a.value < b.value }
+}
+
+/// An IPv4 prefix such as `192.0.2.0/24`; also used for an interface address with its prefix length
+/// (`192.0.2.1/24`), so `address` is kept as given, not masked.
+public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var length: Int
+
+    public init(_ address: IPv4Address, _ length: Int) {
+        precondition((0...32).contains(length), "prefix length out of range")
+        self.address = address
+        self.length = length
+    }
+
+    /// `a.b.c.d/len`, `a.b.c.d` (a /32) or `default` (0.0.0.0/0).
+    public init?(_ text: String) {
+        if text == "default" { self.init(IPv4Address(0), 0); return }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard let addr = IPv4Address(String(parts[0])) else { return nil }
+        switch parts.count {
+        case 1: self.init(addr, 32)
+        case 2:
+            guard let n = Int(parts[1]), (0...32).contains(n), parts[1].allSatisfy(\.isNumber) else { return nil }
+            self.init(addr, n)
+        default: return nil
+        }
+    }
+
+    public var mask: UInt32 { length == 0 ? 0 : UInt32.max << UInt32(32 - length) }
+    public var network: IPv4Address { IPv4Address(address.value & mask) }
+    /// The prefix with host bits cleared, as the kernel stores a route destination.
+    public var masked: IPv4Prefix { IPv4Prefix(network, length) }
+    public func contains(_ a: IPv4Address) -> Bool { a.value & mask == address.value & mask }
+    public var isDefault: Bool { length == 0 }
+    public var description: String { isDefault && address.value == 0 ? "default" : "\(address)/\(length)" }
+    /// Always `a.b.c.d/len`, even for the default route (`0.0.0.0/0`).
+    public var cidr: String { "\(address)/\(length)" }
+}
+
+/// A 48-bit Ethernet address, printed lower-case with colons like `ip link` and `tcpdump -e`.
+public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
+    public var bytes: [UInt8]
+
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8 {
+        guard bytes.count == 6 else { return nil }
+        self.bytes = Array(bytes)
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return nil }
+        var out: [UInt8] = []
+        for p in parts {
+            guard (1...2).contains(p.count), let b = UInt8(p, radix: 16) else { return nil }
+            out.append(b)
+        }
+        bytes = out
+    }
+
+    public static let broadcast = MACAddress(bytes: [UInt8](repeating: 0xff, count: 6))!
+    public var description: String {
+        bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined(separator: ":")
+    }
+}
