@@ -33,10 +33,12 @@ let package = Package(
             "Grading", "Report", "Kernel", "CNetlink",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Sandboxes and process helpers for the tests; not part of the product.
+        .target(name: "TestSupport", dependencies: ["CNetlink"]),
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "JSON"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "JSON", "TestSupport"]),
     ]
 )

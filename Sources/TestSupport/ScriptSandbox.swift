@@ -1,20 +1,19 @@
 import Foundation
-import XCTest
 
 /// The outcome of one command run by the tests.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// Where the tests find things: the package root (for Exercises/ and Solutions/) and the built binary.
-enum TestPaths {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+public enum TestPaths {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The `netcheck` executable built next to this test bundle (override with NETCHECK_BIN).
-    static var netcheck: String {
+    public static var netcheck: String {
         if let path = ProcessInfo.processInfo.environment["NETCHECK_BIN"] { return path }
         return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("netcheck").path
@@ -22,17 +21,18 @@ enum TestPaths {
 }
 
 /// Runs a program and collects its output. Output goes through files, so a chatty child cannot block on a pipe.
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                       currentDirectory: URL = TestPaths.packageRoot) throws -> ProcessResult {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = TestPaths.packageRoot
+    process.currentDirectoryURL = currentDirectory
     var env = ProcessInfo.processInfo.environment
     env.merge(environment) { $1 }
     process.environment = env
@@ -51,8 +51,8 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
 ///
 /// The script runs under `bash -e` with the package root as working directory and `$NETCHECK` set to the
 /// built binary. Built with util-linux's unshare(1), independent of netcheck's own `demo` sandbox.
-enum Sandbox {
-    static func run(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+public enum ScriptSandbox {
+    public static func run(_ script: String) throws -> ProcessResult {
         let prologue = """
         set -e
         mount --make-rprivate /
@@ -66,5 +66,5 @@ enum Sandbox {
                                                    "/bin/bash", "-c", prologue + script])
     }
 
-    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    public static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
