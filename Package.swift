@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "JSON", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "JSON", "Report", "TestSupport"]),
     ]
 )

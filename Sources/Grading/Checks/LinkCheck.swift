@@ -1,0 +1,62 @@
+import Kernel
+
+/// An interface is where the exercise wants it (`ip link set NAME netns NS`), of the right kind, up, and with
+/// the MAC address and bridge master the exercise names.
+enum LinkCheck {
+    static func expected(_ spec: LinkSpec) -> Localized {
+        var en = "\(spec.name) in \(spec.namespace)", ja = "\(spec.namespace) に \(spec.name)"
+        if let k = spec.kind { en += ", \(k)"; ja += " (\(k))" }
+        if spec.up { en += ", UP"; ja += "、UP" }
+        if let m = spec.mac { en += ", MAC \(m)"; ja += "、MAC \(m)" }
+        if let b = spec.master { en += ", port of \(b)"; ja += "、\(b) のポート" }
+        return Localized(en: en, ja: ja)
+    }
+
+    static func evaluate(_ spec: LinkSpec, exercise: Exercise, world: World) -> Verdict {
+        let expected = expected(spec)
+        guard let place = world.place(spec.namespace) else {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
+        }
+        if let cause = cause(spec, exercise: exercise, world: world, place: place) {
+            return .fail(expected, cause: cause)
+        }
+        let link = place.snapshot.link(named: spec.name)!
+        return .pass(expected, observed: describe(link, in: place.snapshot))
+    }
+
+    /// Why `spec` does not hold, or nil when it does.
+    static func cause(_ spec: LinkSpec, exercise: Exercise, world: World, place: World.Place) -> Cause? {
+        guard let link = place.snapshot.link(named: spec.name) else {
+            if let elsewhere = world.find(link: spec.name).first {
+                return .linkInOtherNamespace(link: spec.name, expected: spec.namespace, found: elsewhere.place.label)
+            }
+            return .linkMissing(namespace: spec.namespace, link: spec.name, peer: peer(of: spec, in: exercise))
+        }
+        if let kind = spec.kind, link.kind != kind {
+            return .linkWrongKind(namespace: spec.namespace, link: spec.name, expected: kind, found: link.kind ?? "device")
+        }
+        if let mac = spec.mac, link.mac != mac {
+            return .macMismatch(namespace: spec.namespace, link: spec.name, expected: mac, found: link.mac)
+        }
+        if let master = spec.master {
+            let found = link.masterIndex.flatMap { place.snapshot.link(index: $0)?.name }
+            if found != master { return .notPort(namespace: spec.namespace, link: spec.name, master: master, found: found) }
+        }
+        if spec.up && !link.isUp { return .linkDown(namespace: spec.namespace, link: spec.name) }
+        return nil
+    }
+
+    /// The other end of a veth as the exercise declares it, from either side.
+    static func peer(of spec: LinkSpec, in exercise: Exercise) -> Endpoint? {
+        if let p = spec.peer { return p }
+        return exercise.links.first { $0.peer == Endpoint(namespace: spec.namespace, name: spec.name) }
+            .map { Endpoint(namespace: $0.namespace, name: $0.name) }
+    }
+
+    static func describe(_ link: Link, in snapshot: Snapshot) -> Localized {
+        var parts = [link.kind ?? "device", link.isUp ? "UP" : "DOWN", "state \(link.operState)"]
+        if let mac = link.mac { parts.append("MAC \(mac)") }
+        if let m = link.masterIndex.flatMap({ snapshot.link(index: $0)?.name }) { parts.append("master \(m)") }
+        return Localized("\(link.name): " + parts.joined(separator: ", "))
+    }
+}

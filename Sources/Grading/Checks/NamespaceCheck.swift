@@ -1,0 +1,20 @@
+import Glibc
+import Kernel
+
+/// `ip netns add NAME` was run: /run/netns/NAME opens and its links can be read.
+enum NamespaceCheck {
+    static func evaluate(_ ns: String, world: World) -> Verdict {
+        let expected = Localized(en: "/run/netns/\(ns) exists", ja: "/run/netns/\(ns) がある")
+        switch world.named[ns] {
+        case .success(let place)?:
+            let names = place.snapshot.links.map(\.name).joined(separator: ", ")
+            return .pass(expected, observed: Localized(en: "\(ns) exists with interfaces: \(names)", ja: "\(ns) があり、インターフェースは \(names)"))
+        case .failure(let e)? where e.errno == ENOENT:
+            return .fail(expected, cause: .namespaceMissing(namespace: ns))
+        case .failure(let e)?:
+            return .error(expected, e)
+        case nil:
+            return .fail(expected, cause: .namespaceMissing(namespace: ns))
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import NetlinkWire
+
+/// What one check looks at.
+public enum CheckKind: Sendable, Hashable {
+    case namespace(String)
+    case link(LinkSpec)
+    case vethPair(LinkSpec)
+    case address(AddressSpec)
+    case sysctl(SysctlSpec)
+    case route(RouteSpec)
+    case reachability(ReachabilitySpec)
+}
+
+/// One check of an exercise, before it runs: its stable id (what graders key on), its title, the
+/// namespaces it needs (missing ones make it `skipped`), and the exercise's own hint.
+public struct PlannedCheck: Sendable, Hashable {
+    public var id: String
+    public var title: Localized
+    public var namespaces: [String]
+    public var kind: CheckKind
+    public var hint: Localized?
+}
+
+/// The checks of an exercise, foundations first: namespaces, links, veth pairs, addresses, sysctls,
+/// routes, then reachability. The order is the order of the report.
+public struct Plan: Sendable {
+    public var checks: [PlannedCheck]
+
+    public init(exercise e: Exercise) {
+        var checks: [PlannedCheck] = []
+        for ns in e.namespaces {
+            checks.append(PlannedCheck(
+                id: "\(ns).netns", title: Localized(en: "namespace \(ns) exists", ja: "ネットワークネームスペース \(ns) がある"),
+                namespaces: [ns], kind: .namespace(ns), hint: nil))
+        }
+        for l in e.links {
+            let kind = l.kind.map { " (\($0))" } ?? ""
+            let state = l.up ? " is up" : " exists"
+            let stateJa = l.up ? " が UP" : " がある"
+            var extraEn = "", extraJa = ""
+            if let mac = l.mac { extraEn += ", MAC \(mac)"; extraJa += "、MAC \(mac)" }
+            if let m = l.master { extraEn += ", port of \(m)"; extraJa += "、\(m) のポート" }
+            checks.append(PlannedCheck(
+                id: l.id ?? "\(l.namespace).link.\(l.name)",
+                title: Localized(en: "\(l.name)\(kind) in \(l.namespace)\(state)\(extraEn)",
+                                 ja: "\(l.namespace) の \(l.name)\(kind)\(stateJa)\(extraJa)"),
+                namespaces: [l.namespace], kind: .link(l), hint: l.hint))
+        }
+        for l in e.links {
+            guard let p = l.peer else { continue }
+            checks.append(PlannedCheck(
+                id: "\(l.namespace).veth.\(l.name)",
+                title: Localized(en: "\(l.name) (\(l.namespace)) and \(p.name) (\(p.namespace)) are the two ends of one veth pair",
+                                 ja: "\(l.namespace) の \(l.name) と \(p.namespace) の \(p.name) が 1 組の veth ペア"),
+                namespaces: [l.namespace, p.namespace], kind: .vethPair(l), hint: l.hint))
+        }
+        for a in e.addresses {
+            checks.append(PlannedCheck(
+                id: a.id ?? "\(a.namespace).addr.\(a.address.address)",
+                title: Localized(en: "\(a.link) in \(a.namespace) has \(a.address)", ja: "\(a.namespace) の \(a.link) に \(a.address)"),
+                namespaces: [a.namespace], kind: .address(a), hint: a.hint))
+        }
+        for s in e.sysctls {
+            let short = s.key.split(separator: ".").last.map(String.init) ?? s.key
+            checks.append(PlannedCheck(
+                id: s.id ?? "\(s.namespace).\(short)",
+                title: Localized(en: "\(s.namespace): \(s.key) = \(s.value)", ja: "\(s.namespace): \(s.key) = \(s.value)"),
+                namespaces: [s.namespace], kind: .sysctl(s), hint: s.hint))
+        }
+        for r in e.routes {
+            let to = r.to.isDefault ? "default" : r.to.cidr
+            let via = r.via.map { "via \($0)" } ?? "directly"
+            let viaJa = r.via.map { "\($0) に" } ?? "直接"
+            checks.append(PlannedCheck(
+                id: r.id ?? "\(r.namespace).route.\(to)",
+                title: Localized(en: "\(r.namespace) sends packets for \(to == "default" ? "anywhere" : to) \(via)",
+                                 ja: "\(r.namespace) は \(to == "default" ? "すべての宛先" : to + " 宛て") のパケットを\(viaJa)送る"),
+                namespaces: [r.namespace], kind: .route(r), hint: r.hint))
+        }
+        for r in e.reachability {
+            let src = r.source.map { " (\($0))" } ?? ""
+            let ttl = r.ttl.map { " with TTL \($0)" } ?? ""
+            let ttlJa = r.ttl.map { " (TTL \($0))" } ?? ""
+            let title = r.reachable
+                ? Localized(en: "\(r.from)\(src) reaches \(r.to)\(ttl)", ja: "\(r.from)\(src) から \(r.to) に届く\(ttlJa)")
+                : Localized(en: "\(r.from)\(src) does not reach \(r.to)", ja: "\(r.from)\(src) から \(r.to) には届かない")
+            checks.append(PlannedCheck(
+                id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint))
+        }
+        self.checks = checks
+    }
+}

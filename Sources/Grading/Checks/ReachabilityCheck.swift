@@ -1,0 +1,95 @@
+import Glibc
+import Kernel
+import NetlinkWire
+import Probes
+
+/// A ping from a namespace: does the destination answer, with the TTL that says how many routers the reply
+/// crossed? When it does not, PathWalk names the first thing in the way.
+enum ReachabilityCheck {
+    static func expected(_ spec: ReachabilitySpec) -> Localized {
+        let src = spec.source.map { " from \($0)" } ?? ""
+        let srcJa = spec.source.map { " (送信元 \($0))" } ?? ""
+        guard spec.reachable else {
+            return Localized(en: "no echo reply from \(spec.to) to \(spec.from)\(src)",
+                             ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答しない")
+        }
+        let ttl = spec.ttl.map { " with TTL \($0)" } ?? ""
+        let ttlJa = spec.ttl.map { "、TTL \($0)" } ?? ""
+        return Localized(en: "echo reply from \(spec.to) to \(spec.from)\(src)\(ttl)",
+                         ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答する\(ttlJa)")
+    }
+
+    /// "ping 198.51.100.1 from ns1: 100% loss", in the words of ping(8).
+    static func describe(_ outcome: EchoOutcome, spec: ReachabilitySpec, timeoutMs: Int) -> Localized {
+        let head = "ping \(spec.to) from \(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + ": "
+        let headJa = "\(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + " から \(spec.to) への ping: "
+        switch outcome {
+        case let .reply(from, ttl, rtt):
+            let ms = String(rtt / 1000) + "." + String(rtt % 1000 / 100)
+            return Localized(en: head + "reply from \(from), ttl=\(ttl), time=\(ms) ms", ja: headJa + "\(from) から応答 ttl=\(ttl) time=\(ms) ms")
+        case let .destinationUnreachable(from, code):
+            let what = ["Destination Net Unreachable", "Destination Host Unreachable", "Destination Protocol Unreachable",
+                        "Destination Port Unreachable"]
+            let text = Int(code) < what.count ? what[Int(code)] : "Destination Unreachable (code \(code))"
+            return Localized(en: head + "From \(from): \(text)", ja: headJa + "\(from) から \(text)")
+        case let .timeExceeded(from):
+            return Localized(en: head + "From \(from): Time to live exceeded", ja: headJa + "\(from) から Time to live exceeded")
+        case let .sendFailed(e):
+            let text = String(cString: strerror(e))
+            return Localized(en: head + text, ja: headJa + text)
+        case .timeout:
+            return Localized(en: head + "100% loss (no reply within \(timeoutMs) ms)", ja: headJa + "100% loss (\(timeoutMs) ms 以内に応答なし)")
+        }
+    }
+
+    static func evaluate(_ spec: ReachabilitySpec, outcome: Result<EchoOutcome, Error>?, timeoutMs: Int,
+                         exercise: Exercise, world: World) -> Verdict {
+        let expected = expected(spec)
+        guard world.place(spec.from) != nil, let outcome else {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(spec.from))
+        }
+        let result: EchoOutcome
+        switch outcome {
+        case .failure(let e): return .error(expected, e)
+        case .success(let o): result = o
+        }
+        let observed = describe(result, spec: spec, timeoutMs: timeoutMs)
+        let fallback = spec.hint ?? Localized(
+            en: "Follow the packet: check the routes (`ip netns exec NS ip route`) and watch with `ip netns exec NS tcpdump -tnl -i IFACE icmp`.",
+            ja: "パケットの通り道を確かめてください: 経路 (`ip netns exec NS ip route`) を見て、`ip netns exec NS tcpdump -tnl -i IFACE icmp` で観察しましょう。")
+
+        if !spec.reachable {
+            switch result {
+            case .reply:
+                return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
+                    en: "\(spec.to) answered, but this exercise expects it not to.", ja: "\(spec.to) が応答しましたが、この演習では応答しないはずです。"))
+            case .sendFailed(EADDRNOTAVAIL):
+                return .skipped(expected, reason: observed)
+            default:
+                return .pass(expected, observed: observed)
+            }
+        }
+        if case let .reply(_, ttl, _) = result {
+            guard let want = spec.ttl, ttl != want else { return .pass(expected, observed: observed) }
+            return .fail(expected, observed: observed, hint: ttlHint(spec, got: ttl, want: want, world: world, fallback: fallback))
+        }
+        let walk = PathWalk(world: world, exercise: exercise)
+        if let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to) {
+            return .fail(expected, cause: cause, observedPrefix: observed)
+        }
+        return .fail(expected, observed: observed, hint: fallback)
+    }
+
+    /// The reply came, but over a different number of routers than the exercise builds.
+    static func ttlHint(_ spec: ReachabilitySpec, got: UInt8, want: UInt8, world: World, fallback: Localized) -> Localized {
+        let owners = world.owners(of: spec.to).map(\.place.label)
+        if owners.contains(spec.from) {
+            return Localized(en: "\(spec.to) is configured in \(spec.from) itself, so the reply never crossed a router. Remove it there.",
+                             ja: "\(spec.to) が \(spec.from) 自身に設定されているため、応答がルータを通っていません。そこから削除してください。")
+        }
+        let crossed = 64 - Int(got), expected = 64 - Int(want)
+        return Localized.join([Localized(
+            en: "The reply crossed \(crossed) router(s) instead of \(expected): the packets take another path than the exercise builds.",
+            ja: "応答が通ったルータは \(expected) 台ではなく \(crossed) 台です。演習とは別の経路を通っています。"), fallback], en: " ", ja: "")
+    }
+}

@@ -1,0 +1,50 @@
+import Kernel
+import Report
+
+/// The outcome of one check, still in both languages.
+public struct Verdict: Sendable {
+    public var status: CheckStatus
+    public var expected: Localized
+    public var observed: Localized
+    /// Empty on pass.
+    public var hint: Localized
+    public var evidence: [String]?
+
+    public static func pass(_ expected: Localized, observed: Localized) -> Verdict {
+        Verdict(status: .pass, expected: expected, observed: observed, hint: .empty)
+    }
+
+    /// A failure explained by a cause: what was found goes into `observed`, the fix into `hint`.
+    public static func fail(_ expected: Localized, cause: Cause, observedPrefix: Localized? = nil) -> Verdict {
+        let observed = observedPrefix.map { Localized.join([$0, cause.finding]) } ?? cause.finding
+        return Verdict(status: .fail, expected: expected, observed: observed, hint: cause.hint)
+    }
+
+    public static func fail(_ expected: Localized, observed: Localized, hint: Localized) -> Verdict {
+        Verdict(status: .fail, expected: expected, observed: observed, hint: hint)
+    }
+
+    /// Cannot be judged because something it needs is missing; `reason` names the check that fails instead.
+    public static func skipped(_ expected: Localized, reason: Localized) -> Verdict {
+        Verdict(status: .skipped, expected: expected, observed: reason, hint: .empty)
+    }
+
+    /// netcheck itself could not look (a system call failed): never a pass.
+    public static func error(_ expected: Localized, _ error: Error) -> Verdict {
+        Verdict(status: .error, expected: expected,
+                observed: Localized(en: "netcheck could not inspect this: \(error)", ja: "netcheck が調べられませんでした: \(error)"),
+                hint: Localized(en: "This is a problem of netcheck or of the machine, not of your network. Run it again; if it persists, report it.",
+                                ja: "ネットワーク設定ではなく netcheck または環境の問題です。もう一度実行し、続くようなら報告してください。"))
+    }
+}
+
+/// Reasons for skipping, pointing at the check that carries the hint.
+enum SkipReason {
+    static func namespaceMissing(_ ns: String) -> Localized {
+        Localized(en: "namespace \(ns) does not exist (see \(ns).netns)", ja: "ネットワークネームスペース \(ns) がありません (\(ns).netns を参照)")
+    }
+
+    static func linkMissing(_ ns: String, _ link: String, check: String) -> Localized {
+        Localized(en: "\(link) is not in \(ns) (see \(check))", ja: "\(ns) に \(link) がありません (\(check) を参照)")
+    }
+}

@@ -1,0 +1,44 @@
+import Kernel
+
+/// Two interfaces are the two ends of ONE veth pair, each in its namespace. Names alone prove nothing: the
+/// kernel's IFLA_LINK (peer ifindex) and IFLA_LINK_NETNSID (peer namespace id) must point at the other end.
+enum VethPairCheck {
+    static func evaluate(_ spec: LinkSpec, check: PlannedCheck, exercise: Exercise, world: World) -> Verdict {
+        let peer = spec.peer!
+        let here = Endpoint(namespace: spec.namespace, name: spec.name)
+        let expected = Localized(en: "\(here.name) (\(here.namespace)) <-> \(peer.name) (\(peer.namespace)), one veth pair",
+                                 ja: "\(here.namespace) の \(here.name) と \(peer.namespace) の \(peer.name) が 1 組の veth ペア")
+        for ns in [spec.namespace, peer.namespace] where world.place(ns) == nil {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
+        }
+        let a = world.place(spec.namespace)!, b = world.place(peer.namespace)!
+        guard let linkA = a.snapshot.link(named: spec.name) else {
+            return .skipped(expected, reason: SkipReason.linkMissing(spec.namespace, spec.name, check: "\(spec.namespace).link.\(spec.name)"))
+        }
+        guard let linkB = b.snapshot.link(named: peer.name) else {
+            return .skipped(expected, reason: SkipReason.linkMissing(peer.namespace, peer.name, check: "\(peer.namespace).link.\(peer.name)"))
+        }
+        let found = actualPeer(of: linkA, in: a, world: world)
+        if let found, found.place.namespace.identity == b.namespace.identity, found.link.index == linkB.index {
+            return .pass(expected, observed: Localized(
+                en: "\(spec.name) is paired with \(peer.name) in \(peer.namespace) (ifindex \(linkB.index))",
+                ja: "\(spec.name) の相手は \(peer.namespace) の \(peer.name) (ifindex \(linkB.index))"))
+        }
+        let foundEndpoint = found.map { Endpoint(namespace: $0.place.label, name: $0.link.name) }
+        return .fail(expected, cause: .peerMismatch(link: here, expected: peer, found: foundEndpoint))
+    }
+
+    /// The interface at the other end of `link`'s veth, searched in every namespace netcheck can see.
+    static func actualPeer(of link: Link, in place: World.Place, world: World) -> (place: World.Place, link: Link)? {
+        guard link.kind == "veth", let index = link.linkIndex else { return nil }
+        guard let nsid = link.linkNetnsID else {
+            return place.snapshot.link(index: index).map { (place, $0) }
+        }
+        for candidate in world.places + world.otherPlaces {
+            guard candidate.namespace.identity != place.namespace.identity,
+                  let id = try? place.namespace.namespaceID(of: candidate.namespace), id == nsid else { continue }
+            return candidate.snapshot.link(index: index).map { (candidate, $0) }
+        }
+        return nil
+    }
+}

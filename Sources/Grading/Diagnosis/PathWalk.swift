@@ -1,0 +1,133 @@
+import Glibc
+import Kernel
+import NetlinkWire
+
+/// Follows a packet hop by hop through the learner's namespaces the way the kernel would route it (`ip route
+/// get` in each), there and back, and names the first thing that stops it: a missing route, a down link, a
+/// gateway no one owns, a router that does not forward, no route back.
+///
+///     ns1 --(route? link up? gateway exists?)--> router --(ip_forward? route?)--> ns2 --(route back?)--> …
+struct PathWalk {
+    let world: World
+    let exercise: Exercise
+
+    enum Leg { case there, back }
+
+    enum Outcome {
+        /// The packet reaches the namespace that owns the destination; `source` is the address it leaves with.
+        case arrived(World.Place, source: IPv4Address?)
+        case blocked(Cause)
+        /// The walk could not tell (a lookup failed, or routes loop).
+        case unknown
+    }
+
+    /// The first cause that keeps `to` from answering a ping from `from`, or nil when none is visible.
+    func explain(from: String, source: IPv4Address?, to: IPv4Address) -> Cause? {
+        guard let start = world.place(from) else { return .namespaceMissing(namespace: from) }
+        if let source, start.snapshot.link(owning: source) == nil {
+            return addressCause(for: source) ?? .destinationUnowned(address: source)
+        }
+        switch walk(from: start, source: source, to: to, leg: .there) {
+        case .blocked(let cause): return cause
+        case .unknown: return nil
+        case .arrived(let far, let effectiveSource):
+            guard let back = effectiveSource ?? source else { return nil }
+            if far.namespace.identity == start.namespace.identity { return nil }
+            if case .blocked(let cause) = walk(from: far, source: nil, to: back, leg: .back) { return cause }
+            return nil
+        }
+    }
+
+    func walk(from start: World.Place, source: IPv4Address?, to destination: IPv4Address, leg: Leg) -> Outcome {
+        var current = start
+        var seen: Set<NetworkNamespace.Identity> = []
+        var effectiveSource = source
+        for hop in 0..<16 {
+            if current.snapshot.link(owning: destination) != nil { return .arrived(current, source: effectiveSource) }
+            guard seen.insert(current.namespace.identity).inserted else { return .unknown }
+            let lookup: RouteLookup
+            switch world.lookup(current, to: destination, from: hop == 0 ? source : nil) {
+            case .failure: return .unknown
+            case .success(let l): lookup = l
+            }
+            guard case let .route(gateway, oif, preferredSource, type) = lookup else {
+                // A down or missing link takes its routes with it: blame the link, not the route.
+                if let cause = localLinkCause(in: current, towards: destination) { return .blocked(cause) }
+                let command = routeCommand(in: current.label, to: destination)
+                return .blocked(leg == .there
+                    ? .noRoute(namespace: current.label, to: destination, command: command)
+                    : .noRouteBack(namespace: current.label, to: destination, command: command))
+            }
+            if type == 2 { return .arrived(current, source: effectiveSource) }
+            if hop == 0 && effectiveSource == nil { effectiveSource = preferredSource }
+            if let oif, let link = current.snapshot.link(index: oif) {
+                if let cause = linkCause(link, in: current) { return .blocked(cause) }
+            }
+            let nextHop = gateway ?? destination
+            guard let next = world.owners(of: nextHop).first(where: { $0.place.namespace.identity != current.namespace.identity })?.place else {
+                if let cause = addressCause(for: nextHop) { return .blocked(cause) }
+                if let gateway {
+                    let route = world.matchingRoute(current, to: destination).map { $0.destination.description }
+                    return .blocked(.gatewayUnowned(namespace: current.label, gateway: gateway, route: route,
+                                                    command: routeCommand(in: current.label, to: destination)))
+                }
+                return .blocked(.destinationUnowned(address: destination))
+            }
+            if next.snapshot.link(owning: destination) != nil { return .arrived(next, source: effectiveSource) }
+            switch world.sysctl(next.label, "net.ipv4.ip_forward") {
+            case .success(let value) where value != "1": return .blocked(.forwardingOff(namespace: next.label))
+            case .failure: return .unknown
+            default: break
+            }
+            current = next
+        }
+        return .unknown
+    }
+
+    /// A down link, or a link whose peer is down.
+    func linkCause(_ link: Link, in place: World.Place) -> Cause? {
+        if !link.isUp { return .linkDown(namespace: place.label, link: link.name) }
+        if !link.hasCarrier {
+            let peer = VethPairCheck.actualPeer(of: link, in: place, world: world)
+            if let peer, !peer.link.isUp { return .linkDown(namespace: peer.place.label, link: peer.link.name) }
+            return .peerDown(namespace: place.label, link: link.name,
+                             peer: peer.map { Endpoint(namespace: $0.place.label, name: $0.link.name) })
+        }
+        return nil
+    }
+
+    /// The declared link of `place` that traffic to `destination` should leave by (its subnet holds the
+    /// destination or the gateway of the declared route), when that link is missing, down or unaddressed.
+    func localLinkCause(in place: World.Place, towards destination: IPv4Address) -> Cause? {
+        let gateway = exercise.routes.filter { $0.namespace == place.label && $0.to.contains(destination) }
+            .max { $0.to.length < $1.to.length }?.via
+        let specs = exercise.addresses.filter { spec in
+            spec.namespace == place.label && (spec.address.contains(destination) || gateway.map(spec.address.contains) == true)
+        }
+        for spec in specs {
+            if let linkSpec = exercise.link(spec.namespace, spec.link),
+               let cause = LinkCheck.cause(linkSpec, exercise: exercise, world: world, place: place) {
+                return cause
+            }
+            if let cause = AddressCheck.cause(spec, exercise: exercise, place: place) { return cause }
+        }
+        return nil
+    }
+
+    /// When the exercise declares `address` somewhere and it is not there: why (missing, typo'd, on another link).
+    func addressCause(for address: IPv4Address) -> Cause? {
+        guard let spec = exercise.addresses.first(where: { $0.address.address == address }) else { return nil }
+        guard let place = world.place(spec.namespace) else { return .namespaceMissing(namespace: spec.namespace) }
+        if let linkSpec = exercise.link(spec.namespace, spec.link),
+           let cause = LinkCheck.cause(linkSpec, exercise: exercise, world: world, place: place) {
+            return cause
+        }
+        return AddressCheck.cause(spec, exercise: exercise, place: place)
+    }
+
+    /// The book's command for the route from `namespace` towards `address`, when the exercise declares one.
+    func routeCommand(in namespace: String, to address: IPv4Address) -> String? {
+        exercise.routes.filter { $0.namespace == namespace && $0.to.contains(address) }
+            .max { $0.to.length < $1.to.length }?.command
+    }
+}

@@ -1,0 +1,97 @@
+import NetlinkWire
+
+/// The expected end state of one exercise, as declared in `Exercises/<id>.json`. No Swift per exercise:
+/// everything netcheck checks comes from these values.
+public struct Exercise: Sendable {
+    public var id: String
+    public var chapter: Int
+    public var title: Localized
+    public var description: Localized
+    /// Network namespaces the learner creates with `ip netns add`.
+    public var namespaces: [String]
+    public var links: [LinkSpec]
+    public var addresses: [AddressSpec]
+    public var sysctls: [SysctlSpec]
+    public var routes: [RouteSpec]
+    public var reachability: [ReachabilitySpec]
+    /// The file it was loaded from, for messages.
+    public var file: String
+
+    /// The link declared for `name` in `namespace`, if any.
+    public func link(_ namespace: String, _ name: String) -> LinkSpec? {
+        links.first { $0.namespace == namespace && $0.name == name }
+    }
+}
+
+/// An interface the learner creates (`ip link add`), where it must end up, and its state.
+public struct LinkSpec: Sendable, Hashable {
+    public var namespace: String
+    public var name: String
+    /// "veth", "bridge", "dummy", … as `ip -d link` prints it; nil accepts any kind.
+    public var kind: String?
+    /// For a veth: the other end of the same pair.
+    public var peer: Endpoint?
+    /// `ip link set NAME up` was run.
+    public var up: Bool
+    public var mac: MACAddress?
+    /// The bridge this interface must be a port of.
+    public var master: String?
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// An interface named by its namespace: `ns2/ns2-veth0`.
+public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+    public var description: String { "\(namespace)/\(name)" }
+}
+
+/// `ip address add ADDRESS/LEN dev LINK` in a namespace.
+public struct AddressSpec: Sendable, Hashable {
+    public var namespace: String
+    public var link: String
+    public var address: IPv4Prefix
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// `sysctl KEY=VALUE` in a namespace (e.g. net.ipv4.ip_forward=1 on a router).
+public struct SysctlSpec: Sendable, Hashable {
+    public var namespace: String
+    public var key: String
+    public var value: String
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// Traffic from `namespace` to `to` leaves via `via` (or directly on a link when `via` is nil).
+/// Judged by the route the kernel would use (`ip route get`), so a specific route and a default route
+/// both pass.
+public struct RouteSpec: Sendable, Hashable {
+    public var namespace: String
+    public var to: IPv4Prefix
+    public var via: IPv4Address?
+    /// The book's command that sets this route up, quoted in hints.
+    public var command: String?
+    public var id: String?
+    public var hint: Localized?
+
+    /// The address looked up to judge the route: the first host of the prefix, or the address itself.
+    public var probeAddress: IPv4Address {
+        to.length >= 31 ? to.address : IPv4Address(to.network.value + 1)
+    }
+}
+
+/// A ping from one namespace (optionally from one source address) to an address.
+public struct ReachabilitySpec: Sendable, Hashable {
+    public var from: String
+    public var source: IPv4Address?
+    public var to: IPv4Address
+    /// false: the destination must NOT answer.
+    public var reachable: Bool
+    /// The TTL the echo reply must arrive with (64 minus the routers on the way back).
+    public var ttl: UInt8?
+    public var id: String?
+    public var hint: Localized?
+}

@@ -1,0 +1,85 @@
+import Glibc
+
+/// The exercise files of one folder (`Exercises/` beside the sources, the installed share folder, or an
+/// instructor's `--exercises DIR`): one `<id>.json` per exercise.
+public struct ExerciseCatalog: Sendable {
+    public let directory: String
+
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case unknownExercise(id: String, suggestions: [String], directory: String)
+        case unreadable(path: String, errno: Int32)
+        case notFound(tried: [String])
+
+        public var description: String {
+            switch self {
+            case let .unknownExercise(id, suggestions, directory):
+                let mean = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: " or "))?)"
+                return "unknown exercise \"\(id)\"\(mean); `netcheck list` shows the exercises in \(directory)"
+            case let .unreadable(path, e):
+                return "cannot read \(path): \(String(cString: strerror(e)))"
+            case let .notFound(tried):
+                return "no Exercises folder found (tried \(tried.joined(separator: ", "))); pass --exercises DIR"
+            }
+        }
+    }
+
+    public init(directory: String) { self.directory = directory }
+
+    /// Finds the exercises folder: `$NETCHECK_EXERCISES`, then `Exercises/` in a parent of the executable
+    /// (a build tree), then `<prefix>/share/netcheck/Exercises` for an installed binary.
+    public static func locate(environment: [String: String]) throws -> ExerciseCatalog {
+        if let dir = environment["NETCHECK_EXERCISES"], !dir.isEmpty { return ExerciseCatalog(directory: dir) }
+        var tried: [String] = []
+        if let exe = Files.executablePath() {
+            var dir = Files.parent(exe)
+            for _ in 0..<6 {
+                for candidate in ["\(dir)/Exercises", "\(dir)/share/netcheck/Exercises"] {
+                    if Files.isDirectory(candidate) { return ExerciseCatalog(directory: candidate) }
+                    tried.append(candidate)
+                }
+                if dir == "/" { break }
+                dir = Files.parent(dir)
+            }
+        }
+        if Files.isDirectory("Exercises") { return ExerciseCatalog(directory: "Exercises") }
+        throw Failure.notFound(tried: Array(tried.prefix(4)) + ["./Exercises"])
+    }
+
+    /// The ids of the exercises here, sorted.
+    public func ids() throws -> [String] {
+        do {
+            return try Files.list(directory, suffix: ".json").map { String($0.dropLast(5)) }
+        } catch let f as Files.Failure {
+            throw Failure.unreadable(path: f.path, errno: f.errno)
+        }
+    }
+
+    public func path(of id: String) -> String { "\(directory)/\(id).json" }
+
+    /// Loads one exercise. An unknown id is a `Failure.unknownExercise` with suggestions; a broken file an
+    /// `ExerciseFileError`.
+    public func load(_ id: String) throws -> Exercise {
+        let known = try ids()
+        guard known.contains(id) else {
+            throw Failure.unknownExercise(id: id, suggestions: Self.suggestions(for: id, in: known), directory: directory)
+        }
+        let text: String
+        do { text = try Files.read(path(of: id)) } catch let f as Files.Failure {
+            throw Failure.unreadable(path: f.path, errno: f.errno)
+        }
+        let exercise = try ExerciseLoader.load(text: text, file: path(of: id))
+        guard exercise.id == id else {
+            throw ExerciseFileError(file: path(of: id), position: "/", field: "id",
+                                    message: "is \"\(exercise.id)\" but the file is named \(id).json")
+        }
+        return exercise
+    }
+
+    /// Close ids first: a typo ("chapter3-ruoter") or a missing part ("router" → "chapter3-router").
+    static func suggestions(for id: String, in known: [String]) -> [String] {
+        let scored = known.map { ($0, editDistance(id, $0)) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+        let close = scored.filter { $0.1 <= max(2, id.count / 3) }.map(\.0)
+        if !close.isEmpty { return Array(close.prefix(3)) }
+        return Array(known.filter { $0.hasSuffix("-" + id) || $0.contains(id) }.prefix(3))
+    }
+}

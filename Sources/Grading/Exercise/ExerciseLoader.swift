@@ -1,0 +1,163 @@
+import JSON
+import NetlinkWire
+
+/// Turns the text of an exercise file into an `Exercise`, or an `ExerciseFileError` naming the file, the
+/// position and the field. Checks the file against itself too: every namespace an item names is declared,
+/// every address sits on a declared link, ids are unique.
+public enum ExerciseLoader {
+    public static func load(text: String, file: String) throws -> Exercise {
+        let value: JSONValue
+        do {
+            value = try JSON.parse(text)
+        } catch let e as JSONSyntaxError {
+            throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)",
+                                    message: "JSON syntax error: \(e.message)")
+        }
+        let root = try JSONNode(value: value, path: "", file: file).object(keys: [
+            "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
+            "reachability",
+        ])
+        let id = try root.string("id")
+        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw root.node.error("use only letters, digits, \"-\" and \"_\"", field: "id")
+        }
+        let namespaces = try root.array("namespaces", required: true).map { node -> String in
+            let name = try node.string()
+            guard isValidNamespaceName(name) else { throw node.error("\"\(name)\" is not a valid namespace name") }
+            return name
+        }
+        var exercise = Exercise(
+            id: id,
+            chapter: try root.optionalInt("chapter", in: 1...99) ?? 0,
+            title: try root.localized("title", required: true)!,
+            description: try root.localized("description") ?? .empty,
+            namespaces: namespaces,
+            links: try root.array("links").map(link),
+            addresses: try root.array("addresses").map(address),
+            sysctls: try root.array("sysctls").map(sysctl),
+            routes: try root.array("routes").map(route),
+            reachability: try root.array("reachability").map(reachability),
+            file: file)
+        try crossCheck(&exercise, root: root)
+        return exercise
+    }
+
+    static func isValidNamespaceName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name != "." && name != ".."
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
+    static func isValidInterfaceName(_ name: String) -> Bool {
+        // IFNAMSIZ is 16 including the terminating NUL.
+        !name.isEmpty && name.utf8.count <= 15 && !name.contains("/") && !name.contains(" ") && name != "." && name != ".."
+    }
+
+    static func interfaceName(_ o: JSONObjectReader, _ key: String) throws -> String {
+        let name = try o.string(key)
+        guard isValidInterfaceName(name) else {
+            throw o.node.error("\"\(name)\" is not a valid interface name (at most 15 bytes, no \"/\" or spaces)", field: key)
+        }
+        return name
+    }
+
+    static func link(_ node: JSONNode) throws -> LinkSpec {
+        let o = try node.object(keys: ["namespace", "name", "kind", "peer", "up", "mac", "master", "id", "hint"])
+        var peer: Endpoint?
+        if let p = o.child("peer") {
+            let po = try p.object(keys: ["namespace", "name"])
+            peer = Endpoint(namespace: try po.string("namespace"), name: try interfaceName(po, "name"))
+        }
+        let kind = try o.optionalString("kind")
+        if peer != nil, let kind, kind != "veth" {
+            throw node.error("only a veth has a peer, but kind is \"\(kind)\"", field: "peer")
+        }
+        return LinkSpec(
+            namespace: try o.string("namespace"), name: try interfaceName(o, "name"),
+            kind: kind ?? (peer != nil ? "veth" : nil), peer: peer,
+            up: try o.bool("up", default: true),
+            mac: try o.parsed("mac", as: "a MAC address like 00:00:5e:00:53:01", required: false, MACAddress.init),
+            master: try o.optionalString("master"), id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func address(_ node: JSONNode) throws -> AddressSpec {
+        let o = try node.object(keys: ["namespace", "link", "address", "id", "hint"])
+        let prefix = try o.parsed("address", as: "an address with prefix length like 192.0.2.1/24") { text in
+            text.contains("/") ? IPv4Prefix(text) : nil
+        }!
+        return AddressSpec(namespace: try o.string("namespace"), link: try interfaceName(o, "link"), address: prefix,
+                           id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func sysctl(_ node: JSONNode) throws -> SysctlSpec {
+        let o = try node.object(keys: ["namespace", "key", "value", "id", "hint"])
+        let key = try o.string("key")
+        guard key.split(separator: ".").count >= 2, key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" }) else {
+            throw node.error("\"\(key)\" is not a sysctl key like net.ipv4.ip_forward", field: "key")
+        }
+        return SysctlSpec(namespace: try o.string("namespace"), key: key, value: try o.string("value"),
+                          id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func route(_ node: JSONNode) throws -> RouteSpec {
+        let o = try node.object(keys: ["namespace", "to", "via", "command", "id", "hint"])
+        return RouteSpec(
+            namespace: try o.string("namespace"),
+            to: try o.parsed("to", as: "a prefix like 198.51.100.0/24 or \"default\"", IPv4Prefix.init)!,
+            via: try o.parsed("via", as: "an IPv4 address", required: false, IPv4Address.init),
+            command: try o.optionalString("command"), id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func reachability(_ node: JSONNode) throws -> ReachabilitySpec {
+        let o = try node.object(keys: ["from", "source", "to", "reachable", "ttl", "id", "hint"])
+        let reachable = try o.bool("reachable", default: true)
+        let ttl = try o.optionalInt("ttl", in: 1...255)
+        if ttl != nil && !reachable { throw node.error("a TTL makes no sense when the address must not answer", field: "ttl") }
+        return ReachabilitySpec(
+            from: try o.string("from"),
+            source: try o.parsed("source", as: "an IPv4 address", required: false, IPv4Address.init),
+            to: try o.parsed("to", as: "an IPv4 address", IPv4Address.init)!,
+            reachable: reachable, ttl: ttl.map(UInt8.init), id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    /// Consistency of the file with itself.
+    static func crossCheck(_ exercise: inout Exercise, root: JSONObjectReader) throws {
+        let file = exercise.file
+        func err(_ path: String, _ field: String, _ message: String) -> ExerciseFileError {
+            ExerciseFileError(file: file, position: path, field: field, message: message)
+        }
+        func known(_ ns: String, _ path: String, _ field: String) throws {
+            guard exercise.namespaces.contains(ns) else {
+                let hint = closestMatch(to: ns, in: exercise.namespaces).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw err(path, field, "namespace \"\(ns)\" is not listed in \"namespaces\"\(hint)")
+            }
+        }
+        if let dup = duplicate(exercise.namespaces) { throw err("/namespaces", "namespaces", "\"\(dup)\" is listed twice") }
+        for (i, l) in exercise.links.enumerated() {
+            try known(l.namespace, "/links/\(i)", "namespace")
+            if let p = l.peer { try known(p.namespace, "/links/\(i)/peer", "namespace") }
+            if let m = l.master, exercise.link(l.namespace, m) == nil {
+                throw err("/links/\(i)", "master", "no link \"\(m)\" is declared in namespace \(l.namespace)")
+            }
+        }
+        if let dup = duplicate(exercise.links.map { "\($0.namespace)/\($0.name)" }) {
+            throw err("/links", "name", "\(dup) is declared twice")
+        }
+        for (i, a) in exercise.addresses.enumerated() {
+            try known(a.namespace, "/addresses/\(i)", "namespace")
+            guard a.link == "lo" || exercise.link(a.namespace, a.link) != nil else {
+                throw err("/addresses/\(i)", "link", "no link \"\(a.link)\" is declared in namespace \(a.namespace)")
+            }
+        }
+        for (i, s) in exercise.sysctls.enumerated() { try known(s.namespace, "/sysctls/\(i)", "namespace") }
+        for (i, r) in exercise.routes.enumerated() { try known(r.namespace, "/routes/\(i)", "namespace") }
+        for (i, r) in exercise.reachability.enumerated() { try known(r.from, "/reachability/\(i)", "from") }
+        let ids = Plan(exercise: exercise).checks.map(\.id)
+        if let dup = duplicate(ids) { throw err("/", "id", "two checks would have the id \"\(dup)\"; give one an \"id\"") }
+    }
+
+    static func duplicate(_ items: [String]) -> String? {
+        var seen = Set<String>()
+        for item in items where !seen.insert(item).inserted { return item }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import JSON
+
+/// Reads a parsed exercise file strictly, remembering where it is so that every error names the file,
+/// the JSON pointer and the field. Unknown keys are errors (a typo like "namepsace" must not be ignored).
+struct JSONNode {
+    let value: JSONValue
+    /// JSON pointer of this node ("" for the root).
+    let path: String
+    let file: String
+
+    var position: String { path.isEmpty ? "/" : path }
+
+    func error(_ message: String, field: String? = nil) -> ExerciseFileError {
+        ExerciseFileError(file: file, position: position, field: field, message: message)
+    }
+
+    func object(keys allowed: [String]) throws -> JSONObjectReader {
+        guard case .object(let object) = value else {
+            throw error("expected an object, found \(value.typeName)")
+        }
+        if let duplicate = object.duplicateKeys.first {
+            throw error("appears more than once", field: duplicate)
+        }
+        for key in object.keys where !allowed.contains(key) {
+            let suggestion = closestMatch(to: key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw error("unknown field\(suggestion); allowed: \(allowed.joined(separator: ", "))", field: key)
+        }
+        return JSONObjectReader(object: object, node: self)
+    }
+
+    func array() throws -> [JSONNode] {
+        guard case .array(let items) = value else { throw error("expected an array, found \(value.typeName)") }
+        return items.enumerated().map { JSONNode(value: $1, path: "\(path)/\($0)", file: file) }
+    }
+
+    func string() throws -> String {
+        guard case .string(let s) = value else { throw error("expected a string, found \(value.typeName)") }
+        return s
+    }
+}
+
+struct JSONObjectReader {
+    let object: JSONObject
+    let node: JSONNode
+
+    func child(_ key: String) -> JSONNode? {
+        object[key].map { JSONNode(value: $0, path: "\(node.path)/\(key)", file: node.file) }
+    }
+
+    func missing(_ key: String) -> ExerciseFileError { node.error("is required", field: key) }
+
+    func string(_ key: String) throws -> String {
+        guard let value = try optionalString(key) else { throw missing(key) }
+        return value
+    }
+
+    func optionalString(_ key: String) throws -> String? {
+        guard let v = object[key] else { return nil }
+        guard case .string(let s) = v else { throw node.error("expected a string, found \(v.typeName)", field: key) }
+        guard !s.isEmpty else { throw node.error("must not be empty", field: key) }
+        return s
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let v = object[key] else { return fallback }
+        guard case .bool(let b) = v else { throw node.error("expected true or false, found \(v.typeName)", field: key) }
+        return b
+    }
+
+    func optionalInt(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let v = object[key] else { return nil }
+        guard case .int(let n) = v else { throw node.error("expected an integer, found \(v.typeName)", field: key) }
+        guard range.contains(Int(n)) else {
+            throw node.error("must be between \(range.lowerBound) and \(range.upperBound), found \(n)", field: key)
+        }
+        return Int(n)
+    }
+
+    func array(_ key: String, required: Bool = false) throws -> [JSONNode] {
+        guard let child = child(key) else {
+            if required { throw missing(key) }
+            return []
+        }
+        return try child.array()
+    }
+
+    /// `{"en": "...", "ja": "..."}`: both languages are required, so no learner gets an untranslated hint.
+    func localized(_ key: String, required: Bool = false) throws -> Localized? {
+        guard let child = child(key) else {
+            if required { throw missing(key) }
+            return nil
+        }
+        let o = try child.object(keys: ["en", "ja"])
+        return Localized(en: try o.string("en"), ja: try o.string("ja"))
+    }
+
+    /// A string parsed by `parse`; `what` names the expected notation in the error.
+    func parsed<T>(_ key: String, as what: String, required: Bool = true, _ parse: (String) -> T?) throws -> T? {
+        guard let text = try optionalString(key) else {
+            if required { throw missing(key) }
+            return nil
+        }
+        guard let value = parse(text) else { throw node.error("\"\(text)\" is not \(what)", field: key) }
+        return value
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
+func closestMatch(to word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+    guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
+    return best
+}
+
+/// Levenshtein distance over Unicode scalars.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,80 @@
+import Glibc
+import Kernel
+import Probes
+import Report
+
+public enum Netcheck {
+    public static let version = "0.1.0"
+}
+
+/// One run: exercise → plan → inspection and probes → verdicts → report.
+public struct Grader {
+    public var exercise: Exercise
+    /// How long each probe waits for its answer. Probes run at once, so a run waits about this long at most.
+    public var probeTimeoutMs: Int
+
+    public init(exercise: Exercise, probeTimeoutMs: Int = 1000) {
+        self.exercise = exercise
+        self.probeTimeoutMs = probeTimeoutMs
+    }
+
+    /// Runs every check and returns them in plan order, still in both languages.
+    public func verdicts() -> [(check: PlannedCheck, verdict: Verdict)] {
+        let plan = Plan(exercise: exercise)
+        let world = World(namespaces: exercise.namespaces)
+        let outcomes = probe(plan, world: world)
+        return plan.checks.map { check in
+            (check, evaluate(check, world: world, outcomes: outcomes))
+        }
+    }
+
+    /// The report in one language, with the run's duration counted from `startedAt` (CLOCK_MONOTONIC ns).
+    public func report(language: Language, startedAt: UInt64 = Grader.monotonicNanoseconds()) -> Report {
+        let results = verdicts().map { check, verdict in
+            CheckResult(id: check.id, title: check.title.text(language), status: verdict.status,
+                        expected: verdict.expected.text(language), observed: verdict.observed.text(language),
+                        hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence)
+        }
+        let elapsed = Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000)
+        return Report(exercise: exercise.id, title: exercise.title.text(language), checks: results,
+                      durationMs: elapsed, netcheckVersion: Netcheck.version)
+    }
+
+    /// Sends every ping of the plan at once; outcomes by check id.
+    func probe(_ plan: Plan, world: World) -> [String: Result<EchoOutcome, Error>] {
+        var ids: [String] = []
+        var requests: [EchoRequest] = []
+        for check in plan.checks {
+            guard case .reachability(let spec) = check.kind, let place = world.place(spec.from) else { continue }
+            ids.append(check.id)
+            requests.append(EchoRequest(namespace: place.namespace, source: spec.source, destination: spec.to))
+        }
+        guard !requests.isEmpty else { return [:] }
+        do {
+            let results = try EchoProbe.run(requests, timeout: .milliseconds(probeTimeoutMs))
+            return Dictionary(uniqueKeysWithValues: zip(ids, results.map { .success($0.outcome) }))
+        } catch {
+            return Dictionary(uniqueKeysWithValues: ids.map { ($0, .failure(error)) })
+        }
+    }
+
+    func evaluate(_ check: PlannedCheck, world: World, outcomes: [String: Result<EchoOutcome, Error>]) -> Verdict {
+        switch check.kind {
+        case .namespace(let ns): return NamespaceCheck.evaluate(ns, world: world)
+        case .link(let spec): return LinkCheck.evaluate(spec, exercise: exercise, world: world)
+        case .vethPair(let spec): return VethPairCheck.evaluate(spec, check: check, exercise: exercise, world: world)
+        case .address(let spec): return AddressCheck.evaluate(spec, exercise: exercise, world: world)
+        case .sysctl(let spec): return SysctlCheck.evaluate(spec, world: world)
+        case .route(let spec): return RouteCheck.evaluate(spec, world: world)
+        case .reachability(let spec):
+            return ReachabilityCheck.evaluate(spec, outcome: outcomes[check.id], timeoutMs: probeTimeoutMs,
+                                              exercise: exercise, world: world)
+        }
+    }
+
+    public static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

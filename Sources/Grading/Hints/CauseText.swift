@@ -1,0 +1,162 @@
+import NetlinkWire
+
+/// The command to run in a namespace, as the book writes it.
+func inNamespace(_ namespace: String, _ command: String) -> String {
+    namespace == "root" ? command : "ip netns exec \(namespace) \(command)"
+}
+
+extension Cause {
+    /// What netcheck found, as a plain statement of fact.
+    public var finding: Localized {
+        switch self {
+        case let .namespaceMissing(ns):
+            return Localized(en: "namespace \(ns) does not exist", ja: "ネットワークネームスペース \(ns) がありません")
+        case let .linkMissing(ns, link, _):
+            return Localized(en: "\(ns) has no interface \(link)", ja: "\(ns) にインターフェース \(link) がありません")
+        case let .linkInOtherNamespace(link, expected, found):
+            let whereEn = found == "root" ? "still in the root namespace" : "in namespace \(found)"
+            let whereJa = found == "root" ? "まだルートのネットワークネームスペースにあります" : "ネットワークネームスペース \(found) にあります"
+            return Localized(en: "\(link) is \(whereEn), not in \(expected)", ja: "\(link) は \(expected) ではなく\(whereJa)")
+        case let .linkWrongKind(ns, link, expected, found):
+            return Localized(en: "\(link) in \(ns) is a \(found) interface, not a \(expected)",
+                             ja: "\(ns) の \(link) は \(expected) ではなく \(found) です")
+        case let .linkDown(ns, link):
+            return Localized(en: "\(link) in \(ns) is DOWN", ja: "\(ns) の \(link) が DOWN のままです")
+        case let .macMismatch(ns, link, expected, found):
+            let f = found?.description ?? "none"
+            return Localized(en: "\(link) in \(ns) has MAC address \(f), expected \(expected)",
+                             ja: "\(ns) の \(link) の MAC アドレスは \(f) です (期待値 \(expected))")
+        case let .notPort(ns, link, master, found):
+            if let found {
+                return Localized(en: "\(link) in \(ns) is a port of \(found), not of \(master)", ja: "\(ns) の \(link) は \(master) ではなく \(found) のポートです")
+            }
+            return Localized(en: "\(link) in \(ns) is not a port of \(master)", ja: "\(ns) の \(link) が \(master) のポートになっていません")
+        case let .peerMismatch(link, expected, found):
+            if let found {
+                return Localized(en: "\(link.name) in \(link.namespace) is paired with \(found.name) in \(found.namespace), not with \(expected.name) in \(expected.namespace)",
+                                 ja: "\(link.namespace) の \(link.name) の相手は \(expected.namespace) の \(expected.name) ではなく \(found.namespace) の \(found.name) です")
+            }
+            return Localized(en: "\(link.name) in \(link.namespace) is not paired with \(expected.name) in \(expected.namespace)",
+                             ja: "\(link.namespace) の \(link.name) は \(expected.namespace) の \(expected.name) と veth ペアになっていません")
+        case let .addressMissing(ns, link, address):
+            return Localized(en: "\(link) in \(ns) has no IPv4 address (expected \(address))",
+                             ja: "\(ns) の \(link) に IPv4 アドレスがありません (期待値 \(address))")
+        case let .addressWrong(ns, link, expected, found):
+            let f = found.map(\.description).joined(separator: ", ")
+            return Localized(en: "\(link) in \(ns) has \(f), expected \(expected)",
+                             ja: "\(ns) の \(link) のアドレスは \(f) です (期待値 \(expected))")
+        case let .addressOnOtherLink(ns, expectedLink, foundLink, address):
+            return Localized(en: "\(address) is on \(foundLink) in \(ns), not on \(expectedLink)",
+                             ja: "\(address) が \(ns) の \(expectedLink) ではなく \(foundLink) に付いています")
+        case let .sysctlWrong(ns, key, _, found):
+            if let found {
+                return Localized(en: "\(ns) has \(key)=\(found)", ja: "\(ns) の \(key) は \(found) です")
+            }
+            return Localized(en: "\(ns) has no sysctl \(key)", ja: "\(ns) に sysctl \(key) がありません")
+        case let .noRoute(ns, to, _):
+            return Localized(en: "\(ns) has no route to \(to) (Network is unreachable)",
+                             ja: "\(ns) に \(to) への経路がありません (Network is unreachable)")
+        case let .noRouteBack(ns, to, _):
+            return Localized(en: "\(ns) has no route back to \(to), so the reply cannot return",
+                             ja: "\(ns) に \(to) へ戻る経路がないため、応答が返れません")
+        case let .wrongGateway(ns, to, expected, found, _, _):
+            let f = found.map { "via \($0)" } ?? "directly on the link"
+            let fj = found.map { "\($0) 経由で" } ?? "ゲートウェイなしで"
+            let e = expected.map { "via \($0)" } ?? "directly"
+            let ej = expected.map { "\($0) 経由" } ?? "直接"
+            return Localized(en: "\(ns) sends packets for \(to) \(f), expected \(e)",
+                             ja: "\(ns) は \(to) 宛てのパケットを\(fj)送っています (期待は\(ej))")
+        case let .gatewayUnowned(ns, gateway, _, _):
+            return Localized(en: "\(ns) sends via \(gateway), but no namespace has that address",
+                             ja: "\(ns) は \(gateway) に転送しようとしていますが、そのアドレスを持つネームスペースがありません")
+        case let .forwardingOff(ns):
+            return Localized(en: "\(ns) has net.ipv4.ip_forward=0", ja: "\(ns) の net.ipv4.ip_forward が 0 です")
+        case let .destinationUnowned(address):
+            return Localized(en: "no namespace has the address \(address)", ja: "\(address) を持つネームスペースがありません")
+        case let .peerDown(ns, link, peer):
+            let p = peer.map { "\($0.name) in \($0.namespace)" } ?? "its peer"
+            let pj = peer.map { "\($0.namespace) の \($0.name)" } ?? "相手側"
+            return Localized(en: "\(link) in \(ns) has no carrier: \(p) is DOWN",
+                             ja: "\(ns) の \(link) はリンクが上がっていません: \(pj) が DOWN です")
+        }
+    }
+
+    /// What to do about it, naming the book's command.
+    public var fix: Localized {
+        switch self {
+        case let .namespaceMissing(ns):
+            return run("ip netns add \(ns)", en: "Create it", ja: "作成してください")
+        case let .linkMissing(ns, link, peer):
+            if let peer {
+                let cmds = "ip link add \(link) type veth peer name \(peer.name)`, then `ip link set \(link) netns \(ns)"
+                return run(cmds, en: "Create the veth pair and move this end into \(ns)", ja: "veth ペアを作り、この端を \(ns) に移してください")
+            }
+            return Localized(en: "Create \(link) and move it into \(ns) (`ip link set \(link) netns \(ns)`).",
+                             ja: "\(link) を作成し、\(ns) に移してください (`ip link set \(link) netns \(ns)`)。")
+        case let .linkInOtherNamespace(link, expected, found):
+            return run(inNamespace(found, "ip link set \(link) netns \(expected)"), en: "Move it", ja: "移動してください")
+        case let .linkWrongKind(ns, link, expected, _):
+            return run(inNamespace(ns, "ip link del \(link)"), en: "Delete it and create it again as a \(expected)",
+                       ja: "削除して \(expected) として作り直してください")
+        case let .linkDown(ns, link):
+            return run(inNamespace(ns, "ip link set \(link) up"), en: "Bring it up", ja: "UP にしてください")
+        case let .macMismatch(ns, link, expected, _):
+            return run(inNamespace(ns, "ip link set dev \(link) address \(expected)"), en: "Set the MAC address", ja: "MAC アドレスを設定してください")
+        case let .notPort(ns, link, master, _):
+            return run(inNamespace(ns, "ip link set \(link) master \(master)"), en: "Attach it to the bridge", ja: "ブリッジにつないでください")
+        case let .peerMismatch(link, expected, _):
+            return Localized(
+                en: "Delete the wrong pair (`\(inNamespace(link.namespace, "ip link del \(link.name)"))`), create `ip link add \(link.name) type veth peer name \(expected.name)` and move each end into its namespace.",
+                ja: "間違ったペアを削除し (`\(inNamespace(link.namespace, "ip link del \(link.name)"))`)、`ip link add \(link.name) type veth peer name \(expected.name)` で作り直して、それぞれの端をネームスペースに移してください。")
+        case let .addressMissing(ns, link, address):
+            return run(inNamespace(ns, "ip address add \(address) dev \(link)"), en: "Add the address", ja: "アドレスを付けてください")
+        case let .addressWrong(ns, link, expected, found):
+            let del = found.map { "`\(inNamespace(ns, "ip address del \($0) dev \(link)"))`" }.joined(separator: ", ")
+            let add = "`\(inNamespace(ns, "ip address add \(expected) dev \(link)"))`"
+            return Localized(en: "Remove the wrong address (\(del)) and add the right one: \(add).",
+                             ja: "間違ったアドレスを削除し (\(del))、正しいアドレスを付けてください: \(add)。")
+        case let .addressOnOtherLink(ns, expectedLink, foundLink, address):
+            let del = "`\(inNamespace(ns, "ip address del \(address) dev \(foundLink)"))`"
+            let add = "`\(inNamespace(ns, "ip address add \(address) dev \(expectedLink)"))`"
+            return Localized(en: "Move it: \(del), then \(add).", ja: "付け替えてください: \(del) の後に \(add)。")
+        case let .sysctlWrong(ns, key, expected, _):
+            return run(inNamespace(ns, "sysctl \(key)=\(expected)"), en: "Set it", ja: "設定してください")
+        case let .noRoute(ns, to, command):
+            return run(command ?? inNamespace(ns, "ip route add <network of \(to)> via <gateway>"),
+                       en: "Add a route", ja: "経路を追加してください")
+        case let .noRouteBack(ns, to, command):
+            return run(command ?? inNamespace(ns, "ip route add <network of \(to)> via <gateway>"),
+                       en: "Add the route back", ja: "戻りの経路を追加してください")
+        case let .wrongGateway(ns, _, _, _, route, command), let .gatewayUnowned(ns, _, route, command):
+            let del = route.map { "`\(inNamespace(ns, "ip route del \($0)"))`" }
+            let add = command.map { "`\($0)`" } ?? Localized(en: "add the right route", ja: "正しい経路を追加").en
+            let addJa = command.map { "`\($0)`" } ?? "正しい経路を追加"
+            if let del {
+                return Localized(en: "Delete the route (\(del)) and add the right one: \(add).",
+                                 ja: "その経路を削除し (\(del))、正しい経路を追加してください: \(addJa)。")
+            }
+            return Localized(en: "Fix the route: \(add).", ja: "経路を直してください: \(addJa)。")
+        case let .forwardingOff(ns):
+            return run(inNamespace(ns, "sysctl net.ipv4.ip_forward=1"), en: "Let it forward packets",
+                       ja: "パケットを転送するよう設定してください")
+        case let .destinationUnowned(address):
+            return Localized(en: "Add \(address) to the interface it belongs on (`ip netns exec NS ip address add \(address)/LEN dev IFACE`).",
+                             ja: "\(address) を本来のインターフェースに付けてください (`ip netns exec NS ip address add \(address)/LEN dev IFACE`)。")
+        case let .peerDown(_, _, peer):
+            if let peer {
+                return run(inNamespace(peer.namespace, "ip link set \(peer.name) up"), en: "Bring the other end up",
+                           ja: "相手側を UP にしてください")
+            }
+            return Localized(en: "Bring the other end of the link up.", ja: "リンクの相手側を UP にしてください。")
+        }
+    }
+
+    /// The whole hint: the finding, then the fix.
+    public var hint: Localized {
+        Localized(en: "\(finding.en). \(fix.en)", ja: "\(finding.ja)。\(fix.ja)")
+    }
+
+    private func run(_ command: String, en: String, ja: String) -> Localized {
+        Localized(en: "\(en): `\(command)`", ja: "\(ja): `\(command)`")
+    }
+}

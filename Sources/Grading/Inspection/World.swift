@@ -1,0 +1,95 @@
+import Kernel
+import NetlinkWire
+
+/// Everything netcheck has read of the learner's namespaces during one run, read once and cached:
+/// snapshots (`ip link` / `ip address` / `ip route`), sysctls, route lookups and namespace ids.
+/// Only reads: nothing here changes the learner's configuration.
+public final class World {
+    /// One namespace as found: its handle and its links, addresses and routes.
+    public struct Place {
+        /// The /run/netns name; nil for the namespace netcheck runs in ("root").
+        public let name: String?
+        public let namespace: NetworkNamespace
+        public let snapshot: Snapshot
+        public var label: String { name ?? "root" }
+    }
+
+    /// The namespaces the exercise names, by name: found, or why not (ENOENT: `ip netns add` was not run).
+    public private(set) var named: [String: Result<Place, KernelError>] = [:]
+    private var extraLoaded = false
+    private var extras: [Place] = []
+    private var sysctls: [String: Result<String?, KernelError>] = [:]
+    private var lookups: [String: Result<RouteLookup, KernelError>] = [:]
+
+    public init(namespaces: [String]) {
+        for name in namespaces { named[name] = Self.inspect(name: name) }
+    }
+
+    static func inspect(name: String?) -> Result<Place, KernelError> {
+        Result {
+            let ns = try name.map(NetworkNamespace.named) ?? NetworkNamespace.current()
+            return Place(name: name, namespace: ns, snapshot: try ns.snapshot())
+        }.mapError { $0 as? KernelError ?? KernelError("inspect", namespace: name, errno: 0) }
+    }
+
+    public func place(_ name: String) -> Place? { try? named[name]?.get() }
+
+    /// Namespaces outside the exercise: the root namespace and any other under /run/netns. Read only when a
+    /// diagnosis needs them (an interface left behind in the root namespace, for instance).
+    public var otherPlaces: [Place] {
+        if !extraLoaded {
+            extraLoaded = true
+            if case .success(let root) = Self.inspect(name: nil) { extras.append(root) }
+            for name in (try? NetworkNamespace.listNames()) ?? [] where named[name] == nil {
+                if case .success(let p) = Self.inspect(name: name) { extras.append(p) }
+            }
+        }
+        return extras
+    }
+
+    /// The exercise's namespaces that exist, in a stable order.
+    public var places: [Place] {
+        named.keys.sorted().compactMap { place($0) }
+    }
+
+    /// Every interface called `name`, wherever it is.
+    public func find(link name: String) -> [(place: Place, link: Link)] {
+        (places + otherPlaces).compactMap { p in p.snapshot.link(named: name).map { (p, $0) } }
+    }
+
+    /// The exercise namespaces whose interfaces carry `address`.
+    public func owners(of address: IPv4Address) -> [(place: Place, link: Link)] {
+        places.compactMap { p in p.snapshot.link(owning: address).map { (p, $0) } }
+    }
+
+    public func sysctl(_ namespace: String, _ key: String) -> Result<String?, KernelError> {
+        let cacheKey = "\(namespace)\u{0}\(key)"
+        if let cached = sysctls[cacheKey] { return cached }
+        let result: Result<String?, KernelError>
+        if let p = place(namespace) {
+            result = Result { try p.namespace.sysctl(key) }.mapError { $0 as? KernelError ?? KernelError("sysctl \(key)", namespace: namespace, errno: 0) }
+        } else {
+            result = .failure(KernelError("open /run/netns/\(namespace)", namespace: namespace, errno: 2))
+        }
+        sysctls[cacheKey] = result
+        return result
+    }
+
+    /// `ip netns exec NS ip route get TO [from FROM]`.
+    public func lookup(_ place: Place, to: IPv4Address, from: IPv4Address? = nil) -> Result<RouteLookup, KernelError> {
+        let cacheKey = "\(place.label)\u{0}\(to)\u{0}\(from.map(\.description) ?? "")"
+        if let cached = lookups[cacheKey] { return cached }
+        let result = Result { try place.namespace.lookupRoute(to: to, from: from) }
+            .mapError { $0 as? KernelError ?? KernelError("ip route get \(to)", namespace: place.label, errno: 0) }
+        lookups[cacheKey] = result
+        return result
+    }
+
+    /// The route of `place`'s main table that traffic to `address` matches (longest prefix), for hints that
+    /// name the route to delete.
+    public func matchingRoute(_ place: Place, to address: IPv4Address) -> Route? {
+        place.snapshot.routes
+            .filter { $0.table == 254 && $0.type == 1 && $0.destination.contains(address) }
+            .max { $0.destination.length < $1.destination.length }
+    }
+}

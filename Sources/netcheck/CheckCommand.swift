@@ -1,0 +1,52 @@
+import ArgumentParser
+import Glibc
+import Grading
+import Report
+
+/// `netcheck check <exercise-id>`: inspect, probe, and report.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check your namespaces against an exercise and print the report.")
+
+    @Argument(help: "The exercise, e.g. chapter3-router (see `netcheck list`).")
+    var exercise: String
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var exercises: ExerciseOptions
+
+    @Option(help: ArgumentHelp("How long each probe waits for an answer, in milliseconds.", valueName: "ms"))
+    var timeout: Int = 1000
+
+    func validate() throws {
+        guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
+    }
+
+    func run() throws {
+        let started = Grader.monotonicNanoseconds()
+        let loaded = load(exercise, from: exercises)
+        if let problem = Preflight.problem() { problem.exit() }
+        let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language, startedAt: started)
+        emit(report, output)
+        throw ExitCode(report.passed ? 0 : 1)
+    }
+}
+
+/// Loads an exercise or ends the run with status 2 and the reason.
+func load(_ id: String, from options: ExerciseOptions) -> Exercise {
+    do {
+        return try options.catalog().load(id)
+    } catch let e as Failure {
+        e.exit()
+    } catch {
+        Failure.usage("\(error)").exit()
+    }
+}
+
+func emit(_ report: Report, _ output: OutputOptions) {
+    let text: String
+    switch output.resolvedFormat {
+    case .json: text = report.jsonText(pretty: true)
+    case .text: text = TextRenderer(language: output.language, color: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil).render(report)
+    }
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+}

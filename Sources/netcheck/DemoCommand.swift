@@ -1,0 +1,81 @@
+import ArgumentParser
+import CNetlink
+import Glibc
+import Grading
+
+/// `netcheck demo <exercise-id>`: builds the book's solution in a private sandbox and checks it.
+///
+/// The sandbox is a new network namespace and a new mount namespace with its own tmpfs on /run/netns, so the
+/// namespaces the solution creates are invisible to the host, and all of it disappears when the demo ends.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the book's solution of an exercise in a private sandbox and check it.")
+
+    @Argument(help: "The exercise, e.g. chapter3-multi-router.")
+    var exercise: String
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var exercises: ExerciseOptions
+
+    @Option(help: ArgumentHelp("Folder of solution scripts (default: Solutions beside the exercises).", valueName: "dir"))
+    var solutions: String?
+
+    @Option(help: ArgumentHelp("How long each probe waits for an answer, in milliseconds.", valueName: "ms"))
+    var timeout: Int = 1000
+
+    @Option(name: .customLong("then"), help: ArgumentHelp("A shell command run after the solution, e.g. to try a mistake.", valueName: "command"))
+    var mistakes: [String] = []
+
+    func run() throws {
+        let catalog: ExerciseCatalog
+        do { catalog = try exercises.catalog() } catch let e as Failure { e.exit() }
+        _ = load(exercise, from: exercises)
+        let script = "\(solutions ?? catalog.directory + "/../Solutions")/\(exercise).sh"
+        guard access(script, R_OK) == 0 else { Failure.usage("no solution script \(script)").exit() }
+        if let problem = Preflight.problem() { problem.exit() }
+        do { try Sandbox.enter() } catch { Failure.environment("cannot create the sandbox: \(error)").exit() }
+
+        do {
+            let status = try Spawn.run(["/bin/bash", "-e", script])
+            guard status == 0 else { Failure.environment("the solution \(script) failed with status \(status)").exit() }
+            for command in mistakes {
+                let status = try Spawn.run(["/bin/bash", "-ec", command])
+                guard status == 0 else { Failure.environment("`\(command)` failed with status \(status)").exit() }
+            }
+            var argv = [Sandbox.executable, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
+                        "--lang", output.language.rawValue, "--format", output.resolvedFormat.rawValue]
+            if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
+            throw ExitCode(try Spawn.run(argv))
+        } catch let e as Spawn.Failure {
+            Failure.environment("\(e)").exit()
+        }
+    }
+}
+
+/// The demo's private sandbox, entered by the calling (main) thread; children it spawns start inside it.
+enum Sandbox {
+    struct Failure: Error, CustomStringConvertible {
+        var step: String
+        var errno: Int32
+        var description: String { "\(step): \(String(cString: strerror(errno)))" }
+    }
+
+    static var executable: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return n > 0 ? String(cString: Array(buffer[0..<n]) + [0]) : ""
+    }
+
+    static func enter() throws {
+        guard nc_unshare(nc_CLONE_NEWNET | nc_CLONE_NEWNS) == 0 else { throw Failure(step: "unshare", errno: errno) }
+        // Private propagation: nothing mounted here shows up on the host.
+        guard nc_mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
+            throw Failure(step: "mount --make-rprivate /", errno: errno)
+        }
+        if mkdir("/run/netns", 0o755) != 0 && errno != EEXIST { throw Failure(step: "mkdir /run/netns", errno: errno) }
+        guard nc_mount("netcheck-sandbox", "/run/netns", "tmpfs", 0, "size=1m,mode=755") == 0 else {
+            throw Failure(step: "mount tmpfs on /run/netns", errno: errno)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Glibc
+import Grading
+import Report
+
+/// `netcheck <exercise-id>`: check is the default subcommand.
+@main
+struct NetcheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "netcheck",
+        abstract: "Grade the exercises of 「Linuxで動かしながら学ぶTCP/IPネットワーク入門」 against your namespaces.",
+        discussion: """
+        Exit status: 0 all checks passed, 1 a check failed, 2 usage or exercise-file error, 3 environment problem.
+        """,
+        version: Netcheck.version,
+        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self],
+        defaultSubcommand: CheckCommand.self)
+}
+
+/// Options every subcommand that prints a report shares.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Report format: text or json (default: text on a terminal, json otherwise).")
+    var format: ReportFormat?
+
+    @Option(help: "Language of titles and hints: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
+    var lang: Language?
+
+    var language: Language { lang ?? Language.fromEnvironment() }
+    var resolvedFormat: ReportFormat { format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json) }
+}
+
+struct ExerciseOptions: ParsableArguments {
+    @Option(name: .customLong("exercises"), help: ArgumentHelp("Load exercise files from this folder.", valueName: "dir"))
+    var directory: String?
+
+    func catalog() throws -> ExerciseCatalog {
+        if let directory { return ExerciseCatalog(directory: directory) }
+        do {
+            return try ExerciseCatalog.locate(environment: Environment.variables)
+        } catch {
+            throw Failure.usage("\(error)")
+        }
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+extension Language: @retroactive ExpressibleByArgument {
+    /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.
+    static func fromEnvironment() -> Language {
+        let env = Environment.variables
+        for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let value = env[key], !value.isEmpty { return value.hasPrefix("ja") ? .ja : .en }
+        }
+        return .en
+    }
+}
+
+/// The ways a run can end other than with a report, each with its exit status and a one-line reason.
+enum Failure: Error, CustomStringConvertible {
+    case usage(String)
+    case environment(String)
+
+    var description: String {
+        switch self { case .usage(let s), .environment(let s): return s }
+    }
+    var exitCode: Int32 {
+        switch self { case .usage: return 2; case .environment: return 3 }
+    }
+}
+
+extension Failure {
+    /// Prints `netcheck: reason` on stderr and ends with the failure's status.
+    func exit() -> Never {
+        printError("netcheck: \(description)")
+        Glibc.exit(exitCode)
+    }
+}
+
+func printError(_ text: String) {
+    var line = text
+    if !line.hasSuffix("\n") { line += "\n" }
+    _ = line.withCString { fputs($0, stderr) }
+}
+
+enum Environment {
+    static var variables: [String: String] {
+        var result: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return result
+    }
+}

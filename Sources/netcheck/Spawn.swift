@@ -1,0 +1,28 @@
+import Glibc
+
+/// Starts programs with posix_spawn from the calling thread, so they inherit that thread's namespaces
+/// (the demo sandbox is entered by the main thread only).
+enum Spawn {
+    struct Failure: Error, CustomStringConvertible {
+        var program: String
+        var errno: Int32
+        var description: String { "cannot start \(program): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Runs `argv[0]` with `argv`, inheriting stdin/stdout/stderr, and returns its exit status
+    /// (128 + signal when it was killed).
+    static func run(_ argv: [String]) throws -> Int32 {
+        var pid: pid_t = 0
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        let rc = posix_spawn(&pid, argv[0], nil, nil, cArgs, environ)
+        guard rc == 0 else { throw Failure(program: argv[0], errno: rc) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw Failure(program: argv[0], errno: errno) }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+    }
+}
