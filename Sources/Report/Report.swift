@@ -1,1 +1,50 @@
-// placeholder
+/// The report of one run: what graders parse (docs/report.md is the contract) and what learners read.
+
+public enum Language: String, Sendable, CaseIterable { case en, ja }
+
+public enum CheckStatus: String, Sendable, CaseIterable {
+    case pass, fail, skipped
+    /// netcheck could not look. Never counts as a pass.
+    case error
+}
+
+/// One check as reported.
+public struct CheckResult: Equatable, Sendable {
+    /// Stable across runs and versions, e.g. `router.ip_forward`: graders key on it.
+    public var id: String
+    public var title: String
+    public var status: CheckStatus
+    public var expected: String
+    public var observed: String
+    /// What to do, in the report's language; empty on pass.
+    public var hint: String
+    /// Lines seen on the wire or in the kernel that back the verdict, when there are any.
+    public var evidence: [String]?
+
+    public init(id: String, title: String, status: CheckStatus, expected: String, observed: String, hint: String,
+                evidence: [String]? = nil) {
+        self.id = id; self.title = title; self.status = status; self.expected = expected; self.observed = observed
+        self.hint = hint; self.evidence = evidence
+    }
+}
+
+public struct Report: Equatable, Sendable {
+    public static let schemaVersion = 1
+
+    public var exercise: String
+    public var title: String
+    public var checks: [CheckResult]
+    public var durationMs: Int
+    public var netcheckVersion: String
+
+    public init(exercise: String, title: String, checks: [CheckResult], durationMs: Int, netcheckVersion: String) {
+        self.exercise = exercise; self.title = title; self.checks = checks; self.durationMs = durationMs
+        self.netcheckVersion = netcheckVersion
+    }
+
+    /// Every check passed (and there was at least one).
+    public var passed: Bool { !checks.isEmpty && checks.allSatisfy { $0.status == .pass } }
+    /// One point per passed check.
+    public var score: Double { Double(checks.filter { $0.status == .pass }.count) }
+    public var maxScore: Double { Double(checks.count) }
+}
