@@ -11,6 +11,7 @@ import Glibc
 public enum ThreadSandbox {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func with<T>(_ body: (Shell) throws -> T) throws -> T {

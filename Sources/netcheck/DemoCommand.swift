@@ -64,7 +64,7 @@ enum Sandbox {
     static var executable: String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        return n > 0 ? String(cString: Array(buffer[0..<n]) + [0]) : ""
+        return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     }
 
     static func enter() throws {

@@ -45,7 +45,7 @@ struct ExerciseOptions: ParsableArguments {
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-extension Language: @retroactive ExpressibleByArgument {
+extension Language: ExpressibleByArgument {
     /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.
     static func fromEnvironment() -> Language {
         let env = Environment.variables
@@ -80,7 +80,7 @@ extension Failure {
 func printError(_ text: String) {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
-    _ = line.withCString { fputs($0, stderr) }
+    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
 }
 
 enum Environment {

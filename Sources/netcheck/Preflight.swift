@@ -32,7 +32,7 @@ enum Preflight {
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.hasPrefix("CapEff:") {
                 return UInt64(text.dropFirst(7).trimmingCharacters(in: " \t\n"), radix: 16)
             }

@@ -23,7 +23,7 @@ enum RouteCheck {
         case .failure(let e):
             return .error(expected, e)
         case .success(.unreachable):
-            return .fail(expected, cause: .noRoute(namespace: spec.namespace, to: target, command: spec.command))
+            return .fail(expected, cause: .noRoute(namespace: spec.namespace, to: target, command: spec.fixCommand))
         case .success(let .route(gateway, oif, _, type)):
             let dev = oif.flatMap { place.snapshot.link(index: $0)?.name }
             let seen = "ip route get \(target): " + (type == 2 ? "local" : (gateway.map { "via \($0) " } ?? "") + (dev.map { "dev \($0)" } ?? ""))
@@ -32,11 +32,11 @@ enum RouteCheck {
             }
             let route = world.matchingRoute(place, to: target).map { $0.destination.description }
             if let gateway, world.owners(of: gateway).isEmpty, gateway != spec.via {
-                return .fail(expected, cause: .gatewayUnowned(namespace: spec.namespace, gateway: gateway, route: route, command: spec.command),
+                return .fail(expected, cause: .gatewayUnowned(namespace: spec.namespace, gateway: gateway, route: route, command: spec.fixCommand),
                              observedPrefix: Localized(seen))
             }
             return .fail(expected, cause: .wrongGateway(namespace: spec.namespace, to: target, expected: spec.via, found: gateway,
-                                                        route: route, command: spec.command),
+                                                        route: route, command: spec.fixCommand),
                          observedPrefix: Localized(seen))
         }
     }

@@ -128,6 +128,6 @@ struct PathWalk {
     /// The book's command for the route from `namespace` towards `address`, when the exercise declares one.
     func routeCommand(in namespace: String, to address: IPv4Address) -> String? {
         exercise.routes.filter { $0.namespace == namespace && $0.to.contains(address) }
-            .max { $0.to.length < $1.to.length }?.command
+            .max { $0.to.length < $1.to.length }?.fixCommand
     }
 }

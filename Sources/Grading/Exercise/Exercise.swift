@@ -77,6 +77,13 @@ public struct RouteSpec: Sendable, Hashable {
     public var id: String?
     public var hint: Localized?
 
+    /// The command quoted in hints: the book's, or one built from the spec.
+    public var fixCommand: String {
+        if let command { return command }
+        let via = self.via.map { " via \($0)" } ?? ""
+        return inNamespace(namespace, "ip route add \(to.isDefault ? "default" : to.masked.cidr)\(via)")
+    }
+
     /// The address looked up to judge the route: the first host of the prefix, or the address itself.
     public var probeAddress: IPv4Address {
         to.length >= 31 ? to.address : IPv4Address(to.network.value + 1)

@@ -13,6 +13,9 @@ public enum ExerciseLoader {
             throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)",
                                     message: "JSON syntax error: \(e.message)")
         }
+        if let duplicate = JSON.duplicateKeys(in: text).first {
+            throw ExerciseFileError(file: file, position: duplicate.pointer, field: duplicate.key, message: "appears more than once")
+        }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
             "reachability",

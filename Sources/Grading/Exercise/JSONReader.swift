@@ -18,9 +18,6 @@ struct JSONNode {
         guard case .object(let object) = value else {
             throw error("expected an object, found \(value.typeName)")
         }
-        if let duplicate = object.duplicateKeys.first {
-            throw error("appears more than once", field: duplicate)
-        }
         for key in object.keys where !allowed.contains(key) {
             let suggestion = closestMatch(to: key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
             throw error("unknown field\(suggestion); allowed: \(allowed.joined(separator: ", "))", field: key)

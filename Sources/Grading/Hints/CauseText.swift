@@ -127,7 +127,10 @@ extension Cause {
         case let .noRouteBack(ns, to, command):
             return run(command ?? inNamespace(ns, "ip route add <network of \(to)> via <gateway>"),
                        en: "Add the route back", ja: "戻りの経路を追加してください")
-        case let .wrongGateway(ns, _, _, _, route, command), let .gatewayUnowned(ns, _, route, command):
+        case let .wrongGateway(ns, to, expected, _, route, command):
+            let fallback = expected.map { inNamespace(ns, "ip route replace \(to) via \($0)") }
+            return Cause.gatewayUnowned(namespace: ns, gateway: to, route: route, command: command ?? fallback).fix
+        case let .gatewayUnowned(ns, _, route, command):
             let del = route.map { "`\(inNamespace(ns, "ip route del \($0)"))`" }
             let add = command.map { "`\($0)`" } ?? Localized(en: "add the right route", ja: "正しい経路を追加").en
             let addJa = command.map { "`\($0)`" } ?? "正しい経路を追加"
@@ -147,7 +150,8 @@ extension Cause {
                 return run(inNamespace(peer.namespace, "ip link set \(peer.name) up"), en: "Bring the other end up",
                            ja: "相手側を UP にしてください")
             }
-            return Localized(en: "Bring the other end of the link up.", ja: "リンクの相手側を UP にしてください。")
+            return Localized(en: "Find the other end (`ip -d link show` in each namespace) and bring it up (`ip link set NAME up`).",
+                             ja: "相手側の端を探し (各ネームスペースで `ip -d link show`)、UP にしてください (`ip link set NAME up`)。")
         }
     }
 
