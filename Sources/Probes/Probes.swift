@@ -1,13 +1,161 @@
+import Glibc
 import Kernel
 import NetlinkWire
-public struct EchoRequest: Sendable { public var namespace: NetworkNamespace; public var source: IPv4Address?; public var destination: IPv4Address
-  public init(namespace: NetworkNamespace, source: IPv4Address?, destination: IPv4Address) { self.namespace = namespace; self.source = source; self.destination = destination } }
+
+/// One ICMP echo request to send from inside a namespace, optionally from a given source address
+/// (`ip netns exec NS ping -I SOURCE DESTINATION`).
+public struct EchoRequest: Sendable {
+    public var namespace: NetworkNamespace
+    public var source: IPv4Address?
+    public var destination: IPv4Address
+
+    public init(namespace: NetworkNamespace, source: IPv4Address?, destination: IPv4Address) {
+        self.namespace = namespace
+        self.source = source
+        self.destination = destination
+    }
+}
+
+/// What happened to one echo request: what ping would have printed.
 public enum EchoOutcome: Equatable, Sendable {
+    /// "64 bytes from FROM: icmp_seq=1 ttl=TTL time=…"
     case reply(from: IPv4Address, ttl: UInt8, rttMicroseconds: Int)
+    /// "From FROM icmp_seq=1 Destination Net/Host Unreachable" (code as in RFC 792).
     case destinationUnreachable(from: IPv4Address, code: UInt8)
+    /// "From FROM icmp_seq=1 Time to live exceeded"
     case timeExceeded(from: IPv4Address)
+    /// The kernel refused to send at once, e.g. ENETUNREACH ("connect: Network is unreachable") or
+    /// EADDRNOTAVAIL (the source address is not in the namespace).
     case sendFailed(errno: Int32)
+    /// Nothing came back before the deadline ("100% packet loss").
     case timeout
 }
-public struct EchoResult: Sendable { public var request: EchoRequest; public var outcome: EchoOutcome; public var identifier: UInt16 }
-public enum EchoProbe { public static func run(_ requests: [EchoRequest], timeout: Duration) throws -> [EchoResult] { fatalError() } }
+
+public struct EchoResult: Sendable {
+    public var request: EchoRequest
+    public var outcome: EchoOutcome
+    /// The ICMP identifier the request carried (what tcpdump prints as "id").
+    public var identifier: UInt16
+}
+
+/// Sends echo requests from raw ICMP sockets created inside each request's namespace, all at once, and
+/// collects the answers until every request has one or the deadline passes. Never sleeps: it waits in poll(2).
+public enum EchoProbe {
+    /// The one sequence number netcheck uses ("icmp_seq=1").
+    static let sequence: UInt16 = 1
+
+    /// Runs every request concurrently. Throws only when a socket cannot be created (an environment problem:
+    /// no CAP_NET_RAW, namespace gone); a request the kernel refuses to send is an outcome, not an error.
+    public static func run(_ requests: [EchoRequest], timeout: Duration) throws -> [EchoResult] {
+        guard !requests.isEmpty else { return [] }
+        var rng = SystemRandomNumberGenerator()
+        let token = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let base = UInt16.random(in: 0...UInt16.max, using: &rng)
+        let identifiers = requests.indices.map { base &+ UInt16(truncatingIfNeeded: $0) }
+
+        var sockets: [Int32] = []
+        defer { for fd in sockets { close(fd) } }
+        for request in requests { sockets.append(try openSocket(in: request.namespace)) }
+
+        var outcomes = [EchoOutcome?](repeating: nil, count: requests.count)
+        var sentAt = [Int](repeating: 0, count: requests.count)
+        for (i, request) in requests.enumerated() {
+            sentAt[i] = monotonicMicroseconds()
+            if let errno = send(request, on: sockets[i], identifier: identifiers[i], token: token) {
+                outcomes[i] = .sendFailed(errno: errno)
+            }
+        }
+
+        let index = Dictionary(uniqueKeysWithValues: identifiers.enumerated().map { ($1, $0) })
+        let deadline = monotonicMicroseconds() + Int(timeout.components.seconds) * 1_000_000
+            + Int(timeout.components.attoseconds / 1_000_000_000_000)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+
+        while outcomes.contains(where: { $0 == nil }) {
+            let remaining = deadline - monotonicMicroseconds()
+            if remaining <= 0 { break }
+            let ready = poll(&fds, nfds_t(fds.count), Int32((remaining + 999) / 1000))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw KernelError("poll", errno: errno)
+            }
+            for slot in fds.indices where fds[slot].revents & Int16(POLLIN) != 0 {
+                // Every raw ICMP socket of a namespace sees every ICMP datagram of it: match by identifier,
+                // token and quoted destination, whichever socket delivers it.
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { recv(fds[slot].fd, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    let now = monotonicMicroseconds()
+                    guard let received = try? ICMPPacket.decode(Array(buffer[0..<n])) else { continue }
+                    switch received {
+                    case let .echoReply(from, ttl, identifier, seq, payload):
+                        guard seq == sequence, let i = index[identifier], outcomes[i] == nil,
+                              payload.starts(with: token) else { continue }
+                        outcomes[i] = .reply(from: from, ttl: ttl, rttMicroseconds: now - sentAt[i])
+                    case let .error(type, code, from, identifier, seq, quoted):
+                        guard seq == sequence, let i = index[identifier], outcomes[i] == nil,
+                              quoted == requests[i].destination else { continue }
+                        outcomes[i] = type == ICMPPacket.timeExceeded
+                            ? .timeExceeded(from: from) : .destinationUnreachable(from: from, code: code)
+                    case .other:
+                        continue
+                    }
+                }
+                fds[slot].revents = 0
+            }
+        }
+        return requests.indices.map { EchoResult(request: requests[$0], outcome: outcomes[$0] ?? .timeout, identifier: identifiers[$0]) }
+    }
+
+    /// A non-blocking raw ICMP socket in `namespace`, filtered to the types a probe can receive.
+    static func openSocket(in namespace: NetworkNamespace) throws -> Int32 {
+        try namespace.run { () throws -> Int32 in
+            let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
+                            Int32(IPPROTO_ICMP))
+            guard fd >= 0 else { throw KernelError("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)", namespace: namespace.label, errno: errno) }
+            // ICMP_FILTER (SOL_RAW, 1): a set bit drops that type. Keep echo reply, unreachable, time exceeded.
+            var filter = ~(UInt32(1) << 0 | UInt32(1) << 3 | UInt32(1) << 11)
+            if setsockopt(fd, 255, 1, &filter, socklen_t(MemoryLayout<UInt32>.size)) != 0 {
+                let e = errno
+                close(fd)
+                throw KernelError("setsockopt(ICMP_FILTER)", namespace: namespace.label, errno: e)
+            }
+            return fd
+        }
+    }
+
+    /// Binds the source (if any) and sends; returns the errno of an immediate failure.
+    static func send(_ request: EchoRequest, on fd: Int32, identifier: UInt16, token: [UInt8]) -> Int32? {
+        if let source = request.source {
+            var address = socketAddress(source)
+            let rc = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if rc != 0 { return errno }
+        }
+        let packet = ICMPPacket.echoRequest(identifier: identifier, sequence: sequence, token: token)
+        var destination = socketAddress(request.destination)
+        let sent = packet.withUnsafeBytes { bytes in
+            withUnsafePointer(to: &destination) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        return sent < 0 ? errno : nil
+    }
+
+    static func socketAddress(_ address: IPv4Address) -> sockaddr_in {
+        var sa = sockaddr_in()
+        sa.sin_family = sa_family_t(AF_INET)
+        sa.sin_addr.s_addr = address.value.bigEndian
+        return sa
+    }
+
+    static func monotonicMicroseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
+    }
+}
