@@ -15,6 +15,18 @@ struct NetcheckCommand: ParsableCommand {
         version: Netcheck.version,
         subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self],
         defaultSubcommand: CheckCommand.self)
+
+    /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success || error is ExitCode { exit(withError: error) }
+            let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            Failure.usage("\(reason) (see `netcheck --help`)").exit()
+        }
+    }
 }
 
 /// Options every subcommand that prints a report shares.

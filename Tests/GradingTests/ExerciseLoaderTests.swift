@@ -179,6 +179,8 @@ final class ExerciseLoaderTests: XCTestCase {
     func testEditDistance() {
         XCTAssertEqual(editDistance("kitten", "sitting"), 3)
         XCTAssertEqual(editDistance("", "abc"), 3)
+        XCTAssertEqual(editDistance("ruoter", "router"), 1, "a swap of neighbours is one typo")
+        XCTAssertEqual(ExerciseCatalog.suggestions(for: "chapter3-ruoter", in: ["chapter3-router", "chapter3-veth"]), ["chapter3-router"])
         XCTAssertEqual(closestMatch(to: "adress", in: ["address", "link"]), "address")
         XCTAssertNil(closestMatch(to: "zzzzzz", in: ["address", "link"]))
     }

@@ -23,15 +23,17 @@ struct GradedRun {
 }
 
 /// Dumps everything the learner configured, in every namespace of the sandbox: links, addresses, routes of
-/// every table, and the IPv4/IPv6 sysctls. Neighbour tables are left out (probes may fill them).
+/// every table, and the IPv4/IPv6 sysctls. Neighbour tables are left out (probes may fill them), and so is
+/// what the kernel changes by itself just after a link comes up: carrier (NO-CARRIER, LOWER_UP, operstate)
+/// and IPv6 autoconfiguration (link-local addresses and routes).
 let stateDump = #"""
 dump_state() {
   for ns in "" $(ip netns list | cut -d' ' -f1 | sort); do
     x=""; [ -n "$ns" ] && x="ip netns exec $ns"
     echo "== namespace ${ns:-root}"
-    $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g'
-    $x ip -j address show
-    $x ip -j route show table all
+    $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g; s/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g'
+    $x ip -4 -j address show | sed -E 's/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g'
+    $x ip -4 -j route show table all
     $x sysctl net.ipv4.ip_forward net.ipv4.conf net.ipv6.conf 2>/dev/null | sort
   done
 }

@@ -78,8 +78,10 @@ public struct ExerciseCatalog: Sendable {
     /// Close ids first: a typo ("chapter3-ruoter") or a missing part ("router" → "chapter3-router").
     static func suggestions(for id: String, in known: [String]) -> [String] {
         let scored = known.map { ($0, editDistance(id, $0)) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-        let close = scored.filter { $0.1 <= max(2, id.count / 3) }.map(\.0)
-        if !close.isEmpty { return Array(close.prefix(3)) }
+        // The nearest ones only (ties kept), and only if near enough to be a typo.
+        if let best = scored.first?.1, best <= max(2, id.count / 4) {
+            return Array(scored.filter { $0.1 == best }.map(\.0).prefix(3))
+        }
         return Array(known.filter { $0.hasSuffix("-" + id) || $0.contains(id) }.prefix(3))
     }
 }
