@@ -6,7 +6,7 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter3-multi-router
 # Debian packages: libraries netcheck links, tools its tests and solutions use.
-DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux
+DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps
 BIN = .build/debug/netcheck
 
 .PHONY: all deps build release demo test clean
