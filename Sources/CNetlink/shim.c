@@ -1,10 +1,14 @@
 #define _GNU_SOURCE
 #include <sched.h>
 #include <sys/mount.h>
+#include <spawn.h>
 #include "CNetlink.h"
 
 int nc_setns(int fd, int nstype) { return setns(fd, nstype); }
 int nc_unshare(int flags) { return unshare(flags); }
 int nc_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data) {
     return mount(source, target, fstype, flags, data);
+}
+int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
 }

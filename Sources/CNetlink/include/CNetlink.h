@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <spawn.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
@@ -24,4 +25,6 @@ static const int nc_CLONE_NEWNET = 0x40000000;
 int nc_setns(int fd, int nstype);
 int nc_unshare(int flags);
 int nc_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
+/* posix_spawn_file_actions_addchdir_np (glibc 2.29), likewise hidden behind _GNU_SOURCE. */
+int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 #endif
