@@ -53,12 +53,12 @@ final class HintTests: XCTestCase {
 
     func testBookStyleCommands() {
         XCTAssertEqual(Cause.forwardingOff(namespace: "router").hint.en,
-                       "router has net.ipv4.ip_forward=0. Let it forward packets: `ip netns exec router sysctl net.ipv4.ip_forward=1`")
+                       "router has net.ipv4.ip_forward=0. Let it forward packets: `ip netns exec router sysctl net.ipv4.ip_forward=1`.")
         XCTAssertEqual(Cause.linkInOtherNamespace(link: "ns2-veth0", expected: "ns2", found: "root").fix.en,
-                       "Move it: `ip link set ns2-veth0 netns ns2`")
+                       "Move it: `ip link set ns2-veth0 netns ns2`.")
         XCTAssertEqual(Cause.linkDown(namespace: "ns1", link: "ns1-veth0").hint.ja,
-                       "ns1 の ns1-veth0 が DOWN のままです。UP にしてください: `ip netns exec ns1 ip link set ns1-veth0 up`")
+                       "ns1 の ns1-veth0 が DOWN のままです。UP にしてください: `ip netns exec ns1 ip link set ns1-veth0 up`。")
         XCTAssertEqual(Cause.noRoute(namespace: "ns1", to: IPv4Address("198.51.100.1")!, command: "ip netns exec ns1 ip route add default via 192.0.2.254").hint.en,
-                       "ns1 has no route to 198.51.100.1 (Network is unreachable). Add a route: `ip netns exec ns1 ip route add default via 192.0.2.254`")
+                       "ns1 has no route to 198.51.100.1 (Network is unreachable). Add a route: `ip netns exec ns1 ip route add default via 192.0.2.254`.")
     }
 }

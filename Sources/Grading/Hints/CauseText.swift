@@ -161,6 +161,6 @@ extension Cause {
     }
 
     private func run(_ command: String, en: String, ja: String) -> Localized {
-        Localized(en: "\(en): `\(command)`", ja: "\(ja): `\(command)`")
+        Localized(en: "\(en): `\(command)`.", ja: "\(ja): `\(command)`。")
     }
 }
