@@ -5,8 +5,8 @@
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter3-multi-router
-# Debian packages: libraries netcheck links, tools its tests and solutions use.
-DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps
+# Debian packages: libraries netcheck links; tools its tests and solutions use (tcpdump: only to compare evidence lines).
+DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump
 BIN = .build/debug/netcheck
 
 .PHONY: all deps build release demo test clean

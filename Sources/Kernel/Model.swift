@@ -108,3 +108,34 @@ public struct Snapshot: Hashable, Sendable {
         addresses.first { $0.address == address }.flatMap { link(index: $0.interfaceIndex) }
     }
 }
+
+/// An ARP cache entry (`ip neigh show`): `address` is at `mac` on the interface, in `state`.
+public struct Neighbour: Hashable, Sendable {
+    public var interfaceIndex: Int32
+    public var address: IPv4Address
+    /// nil while resolution is incomplete or has failed.
+    public var mac: MACAddress?
+    /// NUD_* names: REACHABLE, STALE, DELAY, PROBE, FAILED, INCOMPLETE, PERMANENT, NOARP.
+    public var states: [String]
+
+    public init(interfaceIndex: Int32, address: IPv4Address, mac: MACAddress?, states: [String]) {
+        self.interfaceIndex = interfaceIndex; self.address = address; self.mac = mac; self.states = states
+    }
+}
+
+/// A bridge forwarding-database entry (`bridge fdb show`): `mac` was learned (or configured) on `portIndex`.
+public struct ForwardingEntry: Hashable, Sendable {
+    public var portIndex: Int32
+    /// The bridge; nil for an entry of the port's own (NTF_SELF) table.
+    public var bridgeIndex: Int32?
+    public var mac: MACAddress
+    public var vlan: UInt16?
+    /// PERMANENT for the port's own address, REACHABLE/STALE for learned ones.
+    public var states: [String]
+    /// Learned from traffic (not a permanent local entry).
+    public var isLearned: Bool { !states.contains("PERMANENT") && !states.contains("NOARP") }
+
+    public init(portIndex: Int32, bridgeIndex: Int32?, mac: MACAddress, vlan: UInt16?, states: [String]) {
+        self.portIndex = portIndex; self.bridgeIndex = bridgeIndex; self.mac = mac; self.vlan = vlan; self.states = states
+    }
+}

@@ -45,6 +45,45 @@ extension NetworkNamespace {
         }
     }
 
+    /// `ip -4 neigh show`: the ARP cache, IPv4 entries only.
+    public func neighbours() throws -> [Neighbour] {
+        try retryingInterruptedDumps { socket in
+            try socket.dump(NetlinkRequest.dumpNeighbours(family: NeighbourMessage.familyInet, sequence: 0),
+                            operation: "RTM_GETNEIGH dump").compactMap { m in
+                guard m.header.type == NetlinkMessageType.newNeighbour else { return nil }
+                let msg = try socket.decode { try NeighbourMessage(payload: m.payload) }
+                guard msg.family == NeighbourMessage.familyInet, let address = msg.destination else { return nil }
+                return Neighbour(interfaceIndex: msg.interfaceIndex, address: address, mac: msg.linkLayerAddress,
+                                 states: neighbourStateNames(msg.state))
+            }
+        }
+    }
+
+    /// `bridge fdb show`: every forwarding-database entry of every bridge (and port) in this namespace.
+    public func forwardingDatabase() throws -> [ForwardingEntry] {
+        try retryingInterruptedDumps { socket in
+            try socket.dump(NetlinkRequest.dumpNeighbours(family: NeighbourMessage.familyBridge, sequence: 0),
+                            operation: "RTM_GETNEIGH AF_BRIDGE dump").compactMap { m in
+                guard m.header.type == NetlinkMessageType.newNeighbour else { return nil }
+                let msg = try socket.decode { try NeighbourMessage(payload: m.payload) }
+                guard msg.family == NeighbourMessage.familyBridge, let mac = msg.linkLayerAddress else { return nil }
+                return ForwardingEntry(portIndex: msg.interfaceIndex, bridgeIndex: msg.master, mac: mac, vlan: msg.vlan,
+                                       states: neighbourStateNames(msg.state))
+            }
+        }
+    }
+
+    func retryingInterruptedDumps<T>(_ body: (NetlinkSocket) throws -> T) throws -> T {
+        let socket = try NetlinkSocket(in: self)
+        var attempt = 0
+        while true {
+            do { return try body(socket) } catch let e as DumpInterrupted {
+                attempt += 1
+                if attempt >= 3 { throw KernelError("\(e.operation) (interrupted by changes)", namespace: label, errno: EAGAIN) }
+            }
+        }
+    }
+
     /// `sysctl KEY` inside this namespace: /proc/sys/net follows the namespace of the thread that opens it.
     /// nil when the key does not exist.
     public func sysctl(_ key: String) throws -> String? {

@@ -41,6 +41,12 @@ public enum NetlinkRequest {
         return message(type: NetlinkMessageType.getNSID, flags: NetlinkFlags.request, sequence: sequence, body: body.bytes)
     }
 
+    /// `ip -4 neigh show` (AF_INET) or `bridge fdb show` (AF_BRIDGE): RTM_GETNEIGH dump.
+    public static func dumpNeighbours(family: UInt8, sequence: UInt32) -> [UInt8] {
+        message(type: NetlinkMessageType.getNeighbour, flags: NetlinkFlags.request | NetlinkFlags.dump, sequence: sequence,
+                body: [family] + [UInt8](repeating: 0, count: NeighbourMessage.headerSize - 1))
+    }
+
     static func message(type: UInt16, flags: UInt16, sequence: UInt32, body: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
         NetlinkHeader(length: UInt32(NetlinkHeader.size + body.count), type: type, flags: flags, sequence: sequence).write(to: &w)

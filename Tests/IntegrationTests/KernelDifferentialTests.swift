@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Kernel
 import NetlinkWire
+import Probes
 import TestSupport
 import XCTest
 
@@ -88,6 +89,54 @@ final class KernelDifferentialTests: XCTestCase {
             XCTAssertEqual(try NetworkNamespace.named("a").sysctl("net.ipv4.ip_forward"), "1")
             XCTAssertEqual(try NetworkNamespace.named("b").sysctl("net.ipv4.ip_forward"), "0")
             XCTAssertNil(try NetworkNamespace.named("b").sysctl("net.ipv4.no_such_key"))
+        }
+    }
+
+    /// Three hosts on a bridge in namespace `bridge`; after pings, ARP caches and the bridge's forwarding
+    /// database as netcheck reads them equal `ip -j neigh` and `bridge -j fdb`.
+    func testNeighboursAndForwardingDatabase() throws {
+        try ThreadSandbox.with { sh in
+            var script = "ip netns add bridge\nip netns exec bridge ip link add br0 type bridge\nip netns exec bridge ip link set br0 up\n"
+            for i in 1...3 {
+                script += """
+                ip netns add ns\(i)
+                ip link add ns\(i)-veth0 address 00:00:5e:00:53:0\(i) netns ns\(i) type veth peer name ns\(i)-br0 netns bridge
+                ip netns exec ns\(i) ip link set ns\(i)-veth0 up
+                ip netns exec ns\(i) ip address add 192.0.2.\(i)/24 dev ns\(i)-veth0
+                ip netns exec bridge ip link set ns\(i)-br0 master br0
+                ip netns exec bridge ip link set ns\(i)-br0 up
+
+                """
+            }
+            try sh.must(script)
+            let ns1 = try NetworkNamespace.named("ns1"), bridge = try NetworkNamespace.named("bridge")
+            let results = try EchoProbe.run([2, 3].map { EchoRequest(namespace: ns1, source: nil, destination: IPv4Address(192, 0, 2, $0)) },
+                                            timeout: .milliseconds(1000))
+            XCTAssertEqual(results.compactMap { if case .reply = $0.outcome { return 1 }; return nil }.count, 2, "\(results.map(\.outcome))")
+
+            let snapshot1 = try ns1.snapshot()
+            let neighbours = try ns1.neighbours().map { "\(snapshot1.link(index: $0.interfaceIndex)?.name ?? "?") \($0.address) \($0.mac?.description ?? "-") \($0.states.joined(separator: ","))" }
+            let ipNeigh = try ipJSON(sh, "ns1", "-4 neigh show").map { e -> String in
+                let o = e.object!
+                return "\(o["dev"]!.string!) \(o["dst"]!.string!) \(o["lladdr"]?.string ?? "-") \(o["state"]!.array!.compactMap(\.string).joined(separator: ","))"
+            }
+            XCTAssertEqual(neighbours.sorted(), ipNeigh.sorted())
+            XCTAssertTrue(neighbours.contains { $0.hasPrefix("ns1-veth0 192.0.2.2 00:00:5e:00:53:02") }, "\(neighbours)")
+
+            let snapshotB = try bridge.snapshot()
+            func name(_ i: Int32?) -> String { i.flatMap { snapshotB.link(index: $0)?.name } ?? "-" }
+            let fdb = try bridge.forwardingDatabase().map {
+                "\(name($0.portIndex)) \($0.mac) master \(name($0.bridgeIndex)) vlan \($0.vlan.map(String.init) ?? "-") \($0.states.contains("PERMANENT") ? "permanent" : "learned")"
+            }
+            let bridgeFdb = try JSON.parse(sh.must("ip netns exec bridge bridge -j fdb show")).array!.map { e -> String in
+                let o = e.object!
+                let permanent = o["state"]?.string == "permanent"
+                return "\(o["ifname"]!.string!) \(o["mac"]!.string!) master \(o["master"]?.string ?? "-") vlan \(o["vlan"]?.int.map(String.init) ?? "-") \(permanent ? "permanent" : "learned")"
+            }
+            XCTAssertEqual(fdb.sorted(), bridgeFdb.sorted())
+            for i in 1...3 {
+                XCTAssertTrue(fdb.contains("ns\(i)-br0 00:00:5e:00:53:0\(i) master br0 vlan - learned"), "\(fdb)")
+            }
         }
     }
 
