@@ -6,7 +6,9 @@
 //   NetlinkWire                 rtnetlink bytes <-> values, no syscalls
 //   Kernel                      namespaces, netlink sockets and dumps, sysctls, snapshots
 //   JSON                        the only user of json-c
-//   Probes                      packets netcheck sends itself (ICMP echo)
+//   Packets                     Ethernet/ARP/IPv4/ICMP/UDP/TCP decoding, tcpdump-style lines; no syscalls
+//   Probes                      packets netcheck sends itself (ICMP echo), one poll loop per run
+//   Capture                     libpcap handles inside namespaces, watchers polled by the probe loop
 //   Report                      the report model and its writers
 //   Grading                     exercise files, checks, diagnosis, hints
 //   netcheck                    the command line
@@ -25,10 +27,13 @@ let package = Package(
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
         .target(name: "NetlinkWire", dependencies: ["CNetlink"]),
         .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
+        .target(name: "Packets", dependencies: ["NetlinkWire"]),
         .target(name: "JSON", dependencies: ["CJSONC"]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
+        .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
         .target(name: "Report", dependencies: ["JSON"]),
-        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Report", "JSON"]),
+        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Report", "JSON"]),
         .executableTarget(name: "netcheck", dependencies: [
             "Grading", "Report", "Kernel", "CNetlink",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

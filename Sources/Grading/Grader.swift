@@ -22,9 +22,9 @@ public struct Grader {
     public func verdicts() -> [(check: PlannedCheck, verdict: Verdict)] {
         let plan = Plan(exercise: exercise)
         let world = World(namespaces: exercise.namespaces)
-        let outcomes = probe(plan, world: world)
+        let probes = Probing(plan: plan, world: world, timeout: .milliseconds(probeTimeoutMs)).run()
         return plan.checks.map { check in
-            (check, evaluate(check, world: world, outcomes: outcomes))
+            (check, evaluate(check, world: world, probes: probes))
         }
     }
 
@@ -40,25 +40,7 @@ public struct Grader {
                       durationMs: elapsed, netcheckVersion: Netcheck.version)
     }
 
-    /// Sends every ping of the plan at once; outcomes by check id.
-    func probe(_ plan: Plan, world: World) -> [String: Result<EchoOutcome, Error>] {
-        var ids: [String] = []
-        var requests: [EchoRequest] = []
-        for check in plan.checks {
-            guard case .reachability(let spec) = check.kind, let place = world.place(spec.from) else { continue }
-            ids.append(check.id)
-            requests.append(EchoRequest(namespace: place.namespace, source: spec.source, destination: spec.to))
-        }
-        guard !requests.isEmpty else { return [:] }
-        do {
-            let results = try EchoProbe.run(requests, timeout: .milliseconds(probeTimeoutMs))
-            return Dictionary(uniqueKeysWithValues: zip(ids, results.map { .success($0.outcome) }))
-        } catch {
-            return Dictionary(uniqueKeysWithValues: ids.map { ($0, .failure(error)) })
-        }
-    }
-
-    func evaluate(_ check: PlannedCheck, world: World, outcomes: [String: Result<EchoOutcome, Error>]) -> Verdict {
+    func evaluate(_ check: PlannedCheck, world: World, probes: ProbeResults) -> Verdict {
         switch check.kind {
         case .namespace(let ns): return NamespaceCheck.evaluate(ns, world: world)
         case .link(let spec): return LinkCheck.evaluate(spec, exercise: exercise, world: world)
@@ -67,8 +49,17 @@ public struct Grader {
         case .sysctl(let spec): return SysctlCheck.evaluate(spec, world: world)
         case .route(let spec): return RouteCheck.evaluate(spec, world: world)
         case .reachability(let spec):
-            return ReachabilityCheck.evaluate(spec, outcome: outcomes[check.id], timeoutMs: probeTimeoutMs,
+            return ReachabilityCheck.evaluate(spec, outcome: probes.echo[check.id], timeoutMs: probeTimeoutMs,
                                               exercise: exercise, world: world)
+        case let .frames(ping, spec, frame):
+            return FramesCheck.evaluate(spec, frame, outcome: probes.echo[ping], capture: probes.captures[check.id],
+                                        exercise: exercise, world: world)
+        case .arp(let spec):
+            return ARPCheck.evaluate(spec, capture: probes.captures[check.id], exercise: exercise, world: world)
+        case .neighbour(let spec):
+            return NeighbourCheck.evaluate(spec, exercise: exercise, world: world)
+        case .forwarding(let spec):
+            return ForwardingCheck.evaluate(spec, exercise: exercise, world: world)
         }
     }
 

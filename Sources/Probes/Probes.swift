@@ -38,6 +38,18 @@ public struct EchoResult: Sendable {
     public var identifier: UInt16
 }
 
+/// Something else a probe run waits for, polled in the same loop as the echo sockets: a capture watching the
+/// wire, an ARP probe. The run ends when every echo has its outcome and every watcher is satisfied, or at the
+/// deadline.
+public protocol ProbeWatcher: AnyObject {
+    var fileDescriptor: Int32 { get }
+    /// Called once, right after the echo requests have gone out.
+    func start()
+    /// Takes whatever is ready on `fileDescriptor`, without blocking.
+    func readAvailable()
+    var isSatisfied: Bool { get }
+}
+
 /// Sends echo requests from raw ICMP sockets created inside each request's namespace, all at once, and
 /// collects the answers until every request has one or the deadline passes. Never sleeps: it waits in poll(2).
 public enum EchoProbe {
@@ -46,12 +58,17 @@ public enum EchoProbe {
 
     /// Runs every request concurrently. Throws only when a socket cannot be created (an environment problem:
     /// no CAP_NET_RAW, namespace gone); a request the kernel refuses to send is an outcome, not an error.
-    public static func run(_ requests: [EchoRequest], timeout: Duration) throws -> [EchoResult] {
-        guard !requests.isEmpty else { return [] }
+    ///
+    /// `identifiers` (one per request, distinct) lets a caller set up captures for them before they are sent;
+    /// by default they are drawn at random.
+    public static func run(_ requests: [EchoRequest], identifiers: [UInt16]? = nil, watchers: [ProbeWatcher] = [],
+                           timeout: Duration) throws -> [EchoResult] {
+        guard !requests.isEmpty || !watchers.isEmpty else { return [] }
         var rng = SystemRandomNumberGenerator()
         let token = (0..<8).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let base = UInt16.random(in: 0...UInt16.max, using: &rng)
-        let identifiers = requests.indices.map { base &+ UInt16(truncatingIfNeeded: $0) }
+        let identifiers = identifiers ?? makeIdentifiers(count: requests.count)
+        precondition(identifiers.count == requests.count && Set(identifiers).count == identifiers.count,
+                     "one distinct identifier per request")
 
         var sockets: [Int32] = []
         defer { for fd in sockets { close(fd) } }
@@ -66,13 +83,17 @@ public enum EchoProbe {
             }
         }
 
+        for watcher in watchers { watcher.start() }
+
         let index = Dictionary(uniqueKeysWithValues: identifiers.enumerated().map { ($1, $0) })
         let deadline = monotonicMicroseconds() + Int(timeout.components.seconds) * 1_000_000
             + Int(timeout.components.attoseconds / 1_000_000_000_000)
         var buffer = [UInt8](repeating: 0, count: 4096)
         var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            + watchers.map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
+        for watcher in watchers { watcher.readAvailable() }
 
-        while outcomes.contains(where: { $0 == nil }) {
+        while outcomes.contains(where: { $0 == nil }) || !watchers.allSatisfy(\.isSatisfied) {
             let remaining = deadline - monotonicMicroseconds()
             if remaining <= 0 { break }
             let ready = poll(&fds, nfds_t(fds.count), Int32((remaining + 999) / 1000))
@@ -80,7 +101,11 @@ public enum EchoProbe {
                 if errno == EINTR { continue }
                 throw KernelError("poll", errno: errno)
             }
-            for slot in fds.indices where fds[slot].revents & Int16(POLLIN) != 0 {
+            for (w, watcher) in watchers.enumerated() where fds[sockets.count + w].revents != 0 {
+                watcher.readAvailable()
+                fds[sockets.count + w].revents = 0
+            }
+            for slot in sockets.indices where fds[slot].revents & Int16(POLLIN) != 0 {
                 // Every raw ICMP socket of a namespace sees every ICMP datagram of it: match by identifier,
                 // token and quoted destination, whichever socket delivers it.
                 while true {
@@ -106,6 +131,13 @@ public enum EchoProbe {
             }
         }
         return requests.indices.map { EchoResult(request: requests[$0], outcome: outcomes[$0] ?? .timeout, identifier: identifiers[$0]) }
+    }
+
+    /// Distinct random identifiers for `count` requests (consecutive from a random base).
+    public static func makeIdentifiers(count: Int) -> [UInt16] {
+        var rng = SystemRandomNumberGenerator()
+        let base = UInt16.random(in: 0...UInt16.max, using: &rng)
+        return (0..<count).map { base &+ UInt16(truncatingIfNeeded: $0) }
     }
 
     /// A non-blocking raw ICMP socket in `namespace`, filtered to the types a probe can receive.

@@ -9,6 +9,11 @@ public enum CheckKind: Sendable, Hashable {
     case sysctl(SysctlSpec)
     case route(RouteSpec)
     case reachability(ReachabilitySpec)
+    /// The frames of the ping of check `ping` on one link.
+    case frames(ping: String, ReachabilitySpec, FrameSpec)
+    case arp(ARPSpec)
+    case neighbour(NeighbourSpec)
+    case forwarding(ForwardingSpec)
 }
 
 /// One check of an exercise, before it runs: its stable id (what graders key on), its title, the
@@ -86,6 +91,39 @@ public struct Plan: Sendable {
                 : Localized(en: "\(r.from)\(src) does not reach \(r.to)", ja: "\(r.from)\(src) から \(r.to) には届かない")
             checks.append(PlannedCheck(
                 id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint))
+        }
+        for r in e.reachability {
+            let ping = r.id ?? "\(r.from).ping.\(r.to)"
+            for f in r.frames {
+                var en = "the ping \(r.from) → \(r.to) crosses \(f.link) (\(f.namespace))"
+                var ja = "\(r.from) → \(r.to) の ping が \(f.namespace) の \(f.link) を通る"
+                if let s = f.sourceMAC, let d = f.destinationMAC { en += " as \(s) > \(d)"; ja += " (\(s) > \(d))" }
+                if let t = f.ttl { en += " with TTL \(t)"; ja += "、TTL \(t)" }
+                checks.append(PlannedCheck(
+                    id: f.id ?? "\(f.namespace).frames.\(f.link)", title: Localized(en: en, ja: ja),
+                    namespaces: [r.from, f.namespace], kind: .frames(ping: ping, r, f), hint: f.hint))
+            }
+        }
+        for a in e.arp {
+            checks.append(PlannedCheck(
+                id: a.id ?? "\(a.namespace).arp.\(a.target)",
+                title: Localized(en: "\(a.target) answers ARP on \(a.link) (\(a.namespace)): is-at \(a.mac)",
+                                 ja: "\(a.namespace) の \(a.link) からの ARP に \(a.target) が応答する (is-at \(a.mac))"),
+                namespaces: [a.namespace], kind: .arp(a), hint: a.hint))
+        }
+        for n in e.neighbours {
+            checks.append(PlannedCheck(
+                id: n.id ?? "\(n.namespace).neigh.\(n.address)",
+                title: Localized(en: "\(n.namespace)'s neighbour table maps \(n.address) to \(n.mac)",
+                                 ja: "\(n.namespace) の近隣テーブルで \(n.address) が \(n.mac)"),
+                namespaces: [n.namespace], kind: .neighbour(n), hint: n.hint))
+        }
+        for f in e.forwarding {
+            checks.append(PlannedCheck(
+                id: f.id ?? "\(f.namespace).fdb.\(f.port)",
+                title: Localized(en: "\(f.bridge) (\(f.namespace)) has learned \(f.mac) on \(f.port)",
+                                 ja: "\(f.namespace) の \(f.bridge) が \(f.port) で \(f.mac) を学習している"),
+                namespaces: [f.namespace], kind: .forwarding(f), hint: f.hint))
         }
         self.checks = checks
     }

@@ -73,6 +73,10 @@ struct PathWalk {
                 }
                 return .blocked(.destinationUnowned(address: destination))
             }
+            if let oif, let out = current.snapshot.link(index: oif), let inLink = next.snapshot.link(owning: nextHop),
+               let cause = segmentCause(from: (current, out), to: (next, inLink)) {
+                return .blocked(cause)
+            }
             if next.snapshot.link(owning: destination) != nil { return .arrived(next, source: effectiveSource) }
             switch world.sysctl(next.label, "net.ipv4.ip_forward") {
             case .success(let value) where value != "1": return .blocked(.forwardingOff(namespace: next.label))
@@ -82,6 +86,28 @@ struct PathWalk {
             current = next
         }
         return .unknown
+    }
+
+    /// Whether a frame leaving `a` can reach `b` on layer 2: directly (the veth's other end), or through a
+    /// bridge whose ports are the two peers. Names the first break: a bridge or port that is down, a peer
+    /// that is not a port of the bridge (`ip link set NAME master BRIDGE`).
+    func segmentCause(from a: (place: World.Place, link: Link), to b: (place: World.Place, link: Link)) -> Cause? {
+        guard let peer = VethPairCheck.actualPeer(of: a.link, in: a.place, world: world) else { return nil }
+        if peer.place.namespace.identity == b.place.namespace.identity && peer.link.index == b.link.index { return nil }
+        guard let bridgeIndex = peer.link.masterIndex, let bridge = peer.place.snapshot.link(index: bridgeIndex) else {
+            if let spec = exercise.link(peer.place.label, peer.link.name), let master = spec.master {
+                return .notPort(namespace: peer.place.label, link: peer.link.name, master: master, found: nil)
+            }
+            return nil
+        }
+        if !bridge.isUp { return .linkDown(namespace: peer.place.label, link: bridge.name) }
+        if !peer.link.isUp { return .linkDown(namespace: peer.place.label, link: peer.link.name) }
+        guard let far = VethPairCheck.actualPeer(of: b.link, in: b.place, world: world) else { return nil }
+        if far.place.namespace.identity == peer.place.namespace.identity && far.link.masterIndex == bridgeIndex {
+            return far.link.isUp ? nil : .linkDown(namespace: far.place.label, link: far.link.name)
+        }
+        let found = far.link.masterIndex.flatMap { far.place.snapshot.link(index: $0)?.name }
+        return .notPort(namespace: far.place.label, link: far.link.name, master: bridge.name, found: found)
     }
 
     /// A down link, or a link whose peer is down.

@@ -14,6 +14,12 @@ public struct Exercise: Sendable {
     public var sysctls: [SysctlSpec]
     public var routes: [RouteSpec]
     public var reachability: [ReachabilitySpec]
+    /// ARP requests netcheck sends itself and the replies it must see (chapter 4).
+    public var arp: [ARPSpec] = []
+    /// Entries the namespaces' ARP caches must hold after the probes (`ip neigh`).
+    public var neighbours: [NeighbourSpec] = []
+    /// MACs a bridge must have learned on given ports after the probes (`bridge fdb`).
+    public var forwarding: [ForwardingSpec] = []
     /// The file it was loaded from, for messages.
     public var file: String
 
@@ -99,6 +105,50 @@ public struct ReachabilitySpec: Sendable, Hashable {
     public var reachable: Bool
     /// The TTL the echo reply must arrive with (64 minus the routers on the way back).
     public var ttl: UInt8?
+    /// Links on which the echo request (and its reply) must be seen, with the MACs of that segment.
+    public var frames: [FrameSpec] = []
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// What a ping's frames look like on one link, as `ip netns exec NS tcpdump -tnel -i LINK icmp` shows them:
+/// the echo request from `sourceMAC` to `destinationMAC` (and the reply the other way), with `ttl` in its
+/// IP header when given.
+public struct FrameSpec: Sendable, Hashable {
+    public var namespace: String
+    public var link: String
+    public var sourceMAC: MACAddress?
+    public var destinationMAC: MACAddress?
+    public var ttl: UInt8?
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// netcheck sends "who-has TARGET" out of `link` itself and must see "TARGET is-at MAC" come back.
+public struct ARPSpec: Sendable, Hashable {
+    public var namespace: String
+    public var link: String
+    public var target: IPv4Address
+    public var mac: MACAddress
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// `ip netns exec NS ip neigh` maps `address` to `mac`.
+public struct NeighbourSpec: Sendable, Hashable {
+    public var namespace: String
+    public var address: IPv4Address
+    public var mac: MACAddress
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// `bridge fdb` in NS: `bridge` has learned `mac` on `port`.
+public struct ForwardingSpec: Sendable, Hashable {
+    public var namespace: String
+    public var bridge: String
+    public var port: String
+    public var mac: MACAddress
     public var id: String?
     public var hint: Localized?
 }

@@ -18,7 +18,7 @@ public enum ExerciseLoader {
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
-            "reachability",
+            "reachability", "arp", "neighbors", "fdb",
         ])
         let id = try root.string("id")
         guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -27,6 +27,9 @@ public enum ExerciseLoader {
         let namespaces = try root.array("namespaces", required: true).map { node -> String in
             let name = try node.string()
             guard isValidNamespaceName(name) else { throw node.error("\"\(name)\" is not a valid namespace name") }
+            guard name != World.rootName else {
+                throw node.error("\"root\" means the namespace netcheck runs in; use it in items without listing it here")
+            }
             return name
         }
         var exercise = Exercise(
@@ -41,6 +44,9 @@ public enum ExerciseLoader {
             routes: try root.array("routes").map(route),
             reachability: try root.array("reachability").map(reachability),
             file: file)
+        exercise.arp = try root.array("arp").map(arp)
+        exercise.neighbours = try root.array("neighbors").map(neighbour)
+        exercise.forwarding = try root.array("fdb").map(forwarding)
         try crossCheck(&exercise, root: root)
         return exercise
     }
@@ -111,7 +117,7 @@ public enum ExerciseLoader {
     }
 
     static func reachability(_ node: JSONNode) throws -> ReachabilitySpec {
-        let o = try node.object(keys: ["from", "source", "to", "reachable", "ttl", "id", "hint"])
+        let o = try node.object(keys: ["from", "source", "to", "reachable", "ttl", "frames", "id", "hint"])
         let reachable = try o.bool("reachable", default: true)
         let ttl = try o.optionalInt("ttl", in: 1...255)
         if ttl != nil && !reachable { throw node.error("a TTL makes no sense when the address must not answer", field: "ttl") }
@@ -119,7 +125,41 @@ public enum ExerciseLoader {
             from: try o.string("from"),
             source: try o.parsed("source", as: "an IPv4 address", required: false, IPv4Address.init),
             to: try o.parsed("to", as: "an IPv4 address", IPv4Address.init)!,
-            reachable: reachable, ttl: ttl.map(UInt8.init), id: try o.optionalString("id"), hint: try o.localized("hint"))
+            reachable: reachable, ttl: ttl.map(UInt8.init), frames: try o.array("frames").map(frame),
+            id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func mac(_ o: JSONObjectReader, _ key: String, required: Bool = true) throws -> MACAddress? {
+        try o.parsed(key, as: "a MAC address like 00:00:5e:00:53:01", required: required, MACAddress.init)
+    }
+
+    static func frame(_ node: JSONNode) throws -> FrameSpec {
+        let o = try node.object(keys: ["namespace", "link", "src_mac", "dst_mac", "ttl", "id", "hint"])
+        return FrameSpec(namespace: try o.string("namespace"), link: try interfaceName(o, "link"),
+                         sourceMAC: try mac(o, "src_mac", required: false), destinationMAC: try mac(o, "dst_mac", required: false),
+                         ttl: try o.optionalInt("ttl", in: 1...255).map(UInt8.init),
+                         id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func arp(_ node: JSONNode) throws -> ARPSpec {
+        let o = try node.object(keys: ["namespace", "link", "target", "mac", "id", "hint"])
+        return ARPSpec(namespace: try o.string("namespace"), link: try interfaceName(o, "link"),
+                       target: try o.parsed("target", as: "an IPv4 address", IPv4Address.init)!, mac: try mac(o, "mac")!,
+                       id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func neighbour(_ node: JSONNode) throws -> NeighbourSpec {
+        let o = try node.object(keys: ["namespace", "address", "mac", "id", "hint"])
+        return NeighbourSpec(namespace: try o.string("namespace"),
+                             address: try o.parsed("address", as: "an IPv4 address", IPv4Address.init)!, mac: try mac(o, "mac")!,
+                             id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func forwarding(_ node: JSONNode) throws -> ForwardingSpec {
+        let o = try node.object(keys: ["namespace", "bridge", "port", "mac", "id", "hint"])
+        return ForwardingSpec(namespace: try o.string("namespace"), bridge: try interfaceName(o, "bridge"),
+                              port: try interfaceName(o, "port"), mac: try mac(o, "mac")!,
+                              id: try o.optionalString("id"), hint: try o.localized("hint"))
     }
 
     /// Consistency of the file with itself.
@@ -129,7 +169,8 @@ public enum ExerciseLoader {
             ExerciseFileError(file: file, position: path, field: field, message: message)
         }
         func known(_ ns: String, _ path: String, _ field: String) throws {
-            guard exercise.namespaces.contains(ns) else {
+            // "root" is the namespace netcheck runs in (a bridge built outside any `ip netns add`).
+            guard exercise.namespaces.contains(ns) || ns == World.rootName else {
                 let hint = closestMatch(to: ns, in: exercise.namespaces).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw err(path, field, "namespace \"\(ns)\" is not listed in \"namespaces\"\(hint)")
             }
@@ -153,7 +194,26 @@ public enum ExerciseLoader {
         }
         for (i, s) in exercise.sysctls.enumerated() { try known(s.namespace, "/sysctls/\(i)", "namespace") }
         for (i, r) in exercise.routes.enumerated() { try known(r.namespace, "/routes/\(i)", "namespace") }
-        for (i, r) in exercise.reachability.enumerated() { try known(r.from, "/reachability/\(i)", "from") }
+        for (i, r) in exercise.reachability.enumerated() {
+            try known(r.from, "/reachability/\(i)", "from")
+            for (j, f) in r.frames.enumerated() {
+                try known(f.namespace, "/reachability/\(i)/frames/\(j)", "namespace")
+                if f.ttl != nil && !r.reachable { throw err("/reachability/\(i)/frames/\(j)", "ttl", "the ping must be reachable to watch its TTL") }
+            }
+        }
+        for (i, a) in exercise.arp.enumerated() {
+            try known(a.namespace, "/arp/\(i)", "namespace")
+            guard exercise.link(a.namespace, a.link) != nil else {
+                throw err("/arp/\(i)", "link", "no link \"\(a.link)\" is declared in namespace \(a.namespace)")
+            }
+        }
+        for (i, n) in exercise.neighbours.enumerated() { try known(n.namespace, "/neighbors/\(i)", "namespace") }
+        for (i, f) in exercise.forwarding.enumerated() {
+            try known(f.namespace, "/fdb/\(i)", "namespace")
+            for (field, name) in [("bridge", f.bridge), ("port", f.port)] where exercise.link(f.namespace, name) == nil {
+                throw err("/fdb/\(i)", field, "no link \"\(name)\" is declared in namespace \(f.namespace)")
+            }
+        }
         let ids = Plan(exercise: exercise).checks.map(\.id)
         if let dup = duplicate(ids) { throw err("/", "id", "two checks would have the id \"\(dup)\"; give one an \"id\"") }
     }

@@ -21,8 +21,31 @@ public final class World {
     private var sysctls: [String: Result<String?, KernelError>] = [:]
     private var lookups: [String: Result<RouteLookup, KernelError>] = [:]
 
+    /// The name exercise files use for the namespace netcheck runs in (where `ip link add br0 type bridge`
+    /// lands when typed without `ip netns exec`).
+    public static let rootName = "root"
+
     public init(namespaces: [String]) {
         for name in namespaces { named[name] = Self.inspect(name: name) }
+    }
+
+    private var neighbourTables: [String: Result<[Neighbour], KernelError>] = [:]
+    private var forwardingTables: [String: Result<[ForwardingEntry], KernelError>] = [:]
+
+    /// `ip neigh` of a namespace, read on first use: after the probes, which may have filled it.
+    public func neighbours(_ place: Place) -> Result<[Neighbour], KernelError> {
+        if let cached = neighbourTables[place.label] { return cached }
+        let result = Result { try place.namespace.neighbours() }.mapError { $0 as? KernelError ?? KernelError("ip neigh", namespace: place.label, errno: 0) }
+        neighbourTables[place.label] = result
+        return result
+    }
+
+    /// `bridge fdb` of a namespace, read on first use: after the probes, whose frames the bridges learn from.
+    public func forwardingDatabase(_ place: Place) -> Result<[ForwardingEntry], KernelError> {
+        if let cached = forwardingTables[place.label] { return cached }
+        let result = Result { try place.namespace.forwardingDatabase() }.mapError { $0 as? KernelError ?? KernelError("bridge fdb", namespace: place.label, errno: 0) }
+        forwardingTables[place.label] = result
+        return result
     }
 
     static func inspect(name: String?) -> Result<Place, KernelError> {
@@ -32,7 +55,10 @@ public final class World {
         }.mapError { $0 as? KernelError ?? KernelError("inspect", namespace: name, errno: 0) }
     }
 
-    public func place(_ name: String) -> Place? { try? named[name]?.get() }
+    public func place(_ name: String) -> Place? {
+        if name == Self.rootName && named[name] == nil { named[name] = Self.inspect(name: nil) }
+        return try? named[name]?.get()
+    }
 
     /// Namespaces outside the exercise: the root namespace and any other under /run/netns. Read only when a
     /// diagnosis needs them (an interface left behind in the root namespace, for instance).

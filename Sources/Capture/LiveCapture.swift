@@ -1,0 +1,115 @@
+import CPcap
+import Glibc
+import Kernel
+
+/// One frame as libpcap delivered it: the captured bytes (at most the snap length), the length it had on
+/// the wire, and when it was seen.
+public struct CapturedFrame: Sendable, Equatable {
+    public var bytes: [UInt8]
+    public var wireLength: Int
+    public var timestampMicroseconds: Int64
+
+    public init(bytes: [UInt8], wireLength: Int, timestampMicroseconds: Int64) {
+        self.bytes = bytes; self.wireLength = wireLength; self.timestampMicroseconds = timestampMicroseconds
+    }
+}
+
+/// Why a capture could not be opened or used, in libpcap's words.
+public struct CaptureError: Error, CustomStringConvertible, Sendable {
+    public var operation: String
+    public var interface: String
+    public var namespace: String
+    public var message: String
+    /// The interface does not exist in that namespace (PCAP_ERROR_NO_SUCH_DEVICE).
+    public var noSuchDevice: Bool
+
+    public var description: String { "\(operation) on \(interface) in \(namespace): \(message)" }
+}
+
+/// A live capture on one interface inside one namespace, like `ip netns exec NS tcpdump -i IFACE FILTER`.
+///
+/// The handle is created and activated inside the namespace (its packet socket stays there), in immediate
+/// mode so frames arrive as they cross, and *not* promiscuous: watching must not change the interface's flags.
+/// Non-blocking: `readAvailable()` takes what is there, and `fileDescriptor` can be polled.
+public final class LiveCapture {
+    public let interface: String
+    public let namespace: String
+    public let filter: String
+    public let fileDescriptor: Int32
+    public private(set) var frames: [CapturedFrame] = []
+    private let handle: OpaquePointer
+
+    public static let snapLength: Int32 = 2048
+
+    public init(interface: String, in namespace: NetworkNamespace, filter: String) throws {
+        self.interface = interface
+        self.namespace = namespace.label
+        self.filter = filter
+        let label = namespace.label
+        func failure(_ operation: String, _ message: String, noSuchDevice: Bool = false) -> CaptureError {
+            CaptureError(operation: operation, interface: interface, namespace: label, message: message, noSuchDevice: noSuchDevice)
+        }
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        let handle = try namespace.run { () throws -> OpaquePointer in
+            guard let h = pcap_create(interface, &errorBuffer) else {
+                throw failure("pcap_create", String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            pcap_set_snaplen(h, Self.snapLength)
+            pcap_set_promisc(h, 0)
+            pcap_set_immediate_mode(h, 1)
+            pcap_set_buffer_size(h, 512 * 1024)
+            let status = pcap_activate(h)
+            if status < 0 {
+                let detail = String(cString: pcap_geterr(h))
+                let message = detail.isEmpty ? String(cString: pcap_statustostr(status)) : detail
+                pcap_close(h)
+                throw failure("pcap_activate", message, noSuchDevice: status == PCAP_ERROR_NO_SUCH_DEVICE)
+            }
+            return h
+        }
+        var program = bpf_program()
+        guard pcap_compile(handle, &program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            let message = String(cString: pcap_geterr(handle))
+            pcap_close(handle)
+            throw failure("pcap_compile \"\(filter)\"", message)
+        }
+        defer { pcap_freecode(&program) }
+        guard pcap_setfilter(handle, &program) == 0, pcap_setnonblock(handle, 1, &errorBuffer) == 0 else {
+            let message = String(cString: pcap_geterr(handle))
+            pcap_close(handle)
+            throw failure("pcap_setfilter", message)
+        }
+        self.handle = handle
+        self.fileDescriptor = pcap_get_selectable_fd(handle)
+    }
+
+    deinit { pcap_close(handle) }
+
+    /// Appends every frame waiting in the capture buffer to `frames`. Returns how many were read.
+    @discardableResult
+    public func readAvailable() -> Int {
+        let before = frames.count
+        let me = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
+        while true {
+            let n = pcap_dispatch(handle, -1, { user, header, bytes in
+                guard let user, let header, let bytes else { return }
+                let capture = Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
+                let h = header.pointee
+                capture.frames.append(CapturedFrame(
+                    bytes: Array(UnsafeBufferPointer(start: bytes, count: Int(h.caplen))), wireLength: Int(h.len),
+                    timestampMicroseconds: Int64(h.ts.tv_sec) * 1_000_000 + Int64(h.ts.tv_usec)))
+            }, me)
+            if n <= 0 { break }
+        }
+        return frames.count - before
+    }
+
+    /// Sends one raw frame out of the interface (pcap_inject), as it is.
+    public func inject(_ frame: [UInt8]) throws {
+        let sent = frame.withUnsafeBytes { pcap_inject(handle, $0.baseAddress, $0.count) }
+        guard sent == frame.count else {
+            throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace,
+                               message: String(cString: pcap_geterr(handle)), noSuchDevice: false)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Capture
+import Kernel
+import NetlinkWire
+import Packets
+
+/// netcheck asks "who-has TARGET" on a link and must see "TARGET is-at MAC": the exchange the book watches with
+/// `ip netns exec ns1 tcpdump -tnel -i ns1-veth0 arp`, without flushing the learner's ARP cache.
+enum ARPCheck {
+    static func evaluate(_ spec: ARPSpec, capture: Result<[CapturedFrame], Error>?, exercise: Exercise, world: World) -> Verdict {
+        let expected = Localized(en: "who-has \(spec.target) on \(spec.link) is answered: \(spec.target) is-at \(spec.mac)",
+                                 ja: "\(spec.link) での who-has \(spec.target) に応答がある: \(spec.target) is-at \(spec.mac)")
+        guard let place = world.place(spec.namespace), let capture else {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
+        }
+        let frames: [CapturedFrame]
+        switch capture {
+        case .failure(let e as CaptureError) where e.noSuchDevice:
+            return .fail(expected, cause: Layer2.linkCause(spec.namespace, spec.link, exercise: exercise, world: world))
+        case .failure(let e): return .error(expected, e)
+        case .success(let fs): frames = fs
+        }
+        let seen = frames.map(SeenFrame.init)
+        let replies = seen.compactMap(\.arp).filter { $0.operation == 2 && $0.senderIP == spec.target }
+        var verdict: Verdict
+        if replies.contains(where: { $0.senderMAC == spec.mac }) {
+            verdict = .pass(expected, observed: Localized("Reply \(spec.target) is-at \(spec.mac)"))
+        } else if let reply = replies.first {
+            let observed = Localized("Reply \(spec.target) is-at \(reply.senderMAC)")
+            if let cause = Layer2.ownerCause(of: spec.target, exercise: exercise, world: world) {
+                verdict = .fail(expected, cause: cause, observedPrefix: observed)
+            } else {
+                verdict = .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
+            }
+        } else {
+            let requests = seen.compactMap(\.arp).filter { $0.operation == 1 }.count
+            let observed = Localized(en: "no reply to who-has \(spec.target) (\(requests) request(s) seen on \(spec.link))",
+                                     ja: "who-has \(spec.target) に応答なし (\(spec.link) で見えた要求 \(requests) 件)")
+            let walk = PathWalk(world: world, exercise: exercise)
+            if let linkSpec = exercise.link(spec.namespace, spec.link),
+               let cause = LinkCheck.cause(linkSpec, exercise: exercise, world: world, place: place) {
+                verdict = .fail(expected, cause: cause, observedPrefix: observed)
+            } else if let cause = walk.localLinkCause(in: place, towards: spec.target) ?? walk.addressCause(for: spec.target)
+                        ?? Layer2.ownerCause(of: spec.target, exercise: exercise, world: world) {
+                verdict = .fail(expected, cause: cause, observedPrefix: observed)
+            } else {
+                verdict = .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
+            }
+        }
+        verdict.evidence = seen.map(\.line)
+        return verdict
+    }
+}

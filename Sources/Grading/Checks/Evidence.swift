@@ -1,0 +1,54 @@
+import Capture
+import Kernel
+import NetlinkWire
+import Packets
+
+/// Captured frames, decoded and printed as `tcpdump -tnel` prints them, for `evidence`.
+struct SeenFrame {
+    var frame: EthernetFrame?
+    var line: String
+
+    init(_ captured: CapturedFrame) {
+        do {
+            let f = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength)
+            frame = f
+            line = TcpdumpFormat.line(f)
+        } catch {
+            frame = nil
+            line = "(\(captured.wireLength) bytes netcheck could not decode: \(error))"
+        }
+    }
+
+    var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }
+    var icmp: ICMPMessage? { if case .icmp(let m)? = ipv4?.transport { return m }; return nil }
+    var arp: ARPPacket? { if case .arp(let a)? = frame?.payload { return a }; return nil }
+}
+
+/// Causes behind a wrong MAC on the wire, shared by the layer-2 checks.
+enum Layer2 {
+    /// The declared link that should carry `mac`, when it does not (a typo in `ip link set … address`).
+    static func macCause(_ mac: MACAddress?, exercise: Exercise, world: World) -> Cause? {
+        guard let mac, let spec = exercise.links.first(where: { $0.mac == mac }), let place = world.place(spec.namespace) else { return nil }
+        return LinkCheck.cause(spec, exercise: exercise, world: world, place: place)
+    }
+
+    /// The declared link that owns `address`, when its MAC (or anything else about it) is wrong.
+    static func ownerCause(of address: IPv4Address, exercise: Exercise, world: World) -> Cause? {
+        guard let a = exercise.addresses.first(where: { $0.address.address == address }),
+              let spec = exercise.link(a.namespace, a.link), let place = world.place(a.namespace) else { return nil }
+        return LinkCheck.cause(spec, exercise: exercise, world: world, place: place)
+    }
+
+    /// The cause for a link a capture or probe needs, when the capture could not open on it.
+    static func linkCause(_ namespace: String, _ link: String, exercise: Exercise, world: World) -> Cause {
+        if let spec = exercise.link(namespace, link), let place = world.place(namespace),
+           let cause = LinkCheck.cause(spec, exercise: exercise, world: world, place: place) {
+            return cause
+        }
+        return .linkMissing(namespace: namespace, link: link, peer: nil)
+    }
+
+    static let watchHint = Localized(
+        en: "Watch the wire yourself: `ip netns exec NS tcpdump -tnel -i IFACE` while you ping.",
+        ja: "自分でも観察しましょう: ping しながら `ip netns exec NS tcpdump -tnel -i IFACE` を実行します。")
+}

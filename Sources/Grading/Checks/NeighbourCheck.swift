@@ -1,0 +1,44 @@
+import Kernel
+import NetlinkWire
+
+/// After the probes, `ip netns exec NS ip neigh` maps the address to the expected MAC.
+enum NeighbourCheck {
+    static func evaluate(_ spec: NeighbourSpec, exercise: Exercise, world: World) -> Verdict {
+        let expected = Localized(en: "\(spec.address) lladdr \(spec.mac) in \(spec.namespace)'s neighbour table",
+                                 ja: "\(spec.namespace) の近隣テーブルに \(spec.address) lladdr \(spec.mac)")
+        guard let place = world.place(spec.namespace) else {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
+        }
+        let table: [Neighbour]
+        switch world.neighbours(place) {
+        case .failure(let e): return .error(expected, e)
+        case .success(let t): table = t
+        }
+        func describe(_ n: Neighbour) -> String {
+            let dev = place.snapshot.link(index: n.interfaceIndex)?.name ?? "if\(n.interfaceIndex)"
+            return "\(n.address) dev \(dev) lladdr \(n.mac?.description ?? "-") \(n.states.joined(separator: ","))"
+        }
+        let entries = table.filter { $0.address == spec.address }
+        if let good = entries.first(where: { $0.mac == spec.mac }) {
+            return .pass(expected, observed: Localized(describe(good)))
+        }
+        if let wrong = entries.first(where: { $0.mac != nil }) {
+            let observed = Localized(describe(wrong))
+            if let cause = Layer2.ownerCause(of: spec.address, exercise: exercise, world: world) {
+                return .fail(expected, cause: cause, observedPrefix: observed)
+            }
+            return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
+                en: "\(spec.address) answered ARP with \(wrong.mac!). Check the MAC of the interface that has \(spec.address).",
+                ja: "\(spec.address) は ARP に \(wrong.mac!) で応答しました。\(spec.address) を持つインターフェースの MAC アドレスを確認してください。"))
+        }
+        let observed = Localized(
+            en: entries.first.map { "only " + describe($0) } ?? "no entry for \(spec.address) (ARP got no answer)",
+            ja: entries.first.map { describe($0) + " のみ" } ?? "\(spec.address) のエントリがありません (ARP に応答なし)")
+        let walk = PathWalk(world: world, exercise: exercise)
+        if let cause = walk.localLinkCause(in: place, towards: spec.address) ?? walk.addressCause(for: spec.address)
+            ?? Layer2.ownerCause(of: spec.address, exercise: exercise, world: world) {
+            return .fail(expected, cause: cause, observedPrefix: observed)
+        }
+        return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
+    }
+}
