@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CNetlink"),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
         .target(name: "NetlinkWire", dependencies: ["CNetlink"]),
+        .target(name: "Packets", dependencies: ["NetlinkWire"]),
         .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
         .target(name: "JSON", dependencies: ["CJSONC"]),
         .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
@@ -41,5 +42,6 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "NetlinkWire", "Probes", "JSON", "Report", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
     ]
 )

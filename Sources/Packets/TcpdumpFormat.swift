@@ -1,0 +1,145 @@
+import NetlinkWire
+
+/// One decoded frame as the line `tcpdump -t -n -e -l` (tcpdump 4.99) prints for it, without the newline.
+///
+/// Each function names the tcpdump printer it mirrors. Limits (tcpdump prints more than these lines hold):
+/// TCP options are not decoded (frames with them lack `, options [...]`); TCP sequence numbers are printed as
+/// tcpdump prints them for the first packet of a conversation (later packets with ACK get relative numbers there);
+/// application protocols on well-known ports, IP protocols other than ICMP/UDP/TCP that tcpdump knows
+/// (IGMP, GRE, ...) and ethertypes other than IPv4/ARP are not decoded; for those the hex dump tcpdump prints
+/// on following lines is left out.
+public enum TcpdumpFormat {
+    public static func line(_ frame: EthernetFrame) -> String {
+        // print-ether.c ether_hdr_print with -e: "src > dst, ethertype NAME (0xXXXX), length LEN: "
+        let head = "\(frame.source) > \(frame.destination), ethertype \(etherTypeName(frame.etherType))"
+            + " (0x\(hex4(frame.etherType))), length \(frame.wireLength): "
+        switch frame.payload {
+        case .arp(let arp): return head + self.arp(arp, length: frame.wireLength - 14)
+        case .ipv4(let ip): return head + ipv4(ip)
+        case .other: return head
+        }
+    }
+
+    /// print-ether.c ethertype_values (the names tcpdump has for ethertypes; "Unknown" otherwise).
+    static func etherTypeName(_ type: UInt16) -> String {
+        switch type {
+        case 0x0800: "IPv4"
+        case 0x0806: "ARP"
+        case 0x8035: "Reverse ARP"
+        case 0x86dd: "IPv6"
+        case 0x8100: "802.1Q"
+        case 0x88a8: "802.1Q-QinQ"
+        case 0x88cc: "LLDP"
+        case 0x8847: "MPLS unicast"
+        case 0x8848: "MPLS multicast"
+        case 0x888e: "EAPOL"
+        default: "Unknown"
+        }
+    }
+
+    /// print-arp.c arp_print: "Request who-has T [(THA)] tell S", "Reply S is-at SHA", then ", length N"
+    /// where N is the frame length after the Ethernet header (46 for a padded 60-byte frame).
+    static func arp(_ a: ARPPacket, length: Int) -> String {
+        let body: String
+        switch a.operation {
+        case 1:
+            let tha = a.targetMAC.bytes.allSatisfy { $0 == 0 } ? "" : " (\(a.targetMAC))"
+            body = "Request who-has \(a.targetIP)\(tha) tell \(a.senderIP)"
+        case 2: body = "Reply \(a.senderIP) is-at \(a.senderMAC)"
+        case 3: body = "Reverse Request who-is \(a.targetMAC) tell \(a.senderMAC)"
+        case 4: body = "Reverse Reply \(a.targetMAC) at \(a.targetIP)"
+        case 8: body = "Inverse Request who-is \(a.targetMAC) tell \(a.senderMAC)"
+        case 9: body = "Inverse Reply \(a.senderMAC) at \(a.senderIP)"
+        default: body = "Unknown (\(a.operation))"
+        }
+        return body + ", length \(length)"
+    }
+
+    /// print-ip.c ip_print without -v: "SRC > DST: " and the transport printer; a non-first fragment is
+    /// "SRC > DST: ip-proto-P" and an undecoded protocol "SRC > DST:  ip-proto-P LEN" (two spaces, as tcpdump).
+    static func ipv4(_ ip: IPv4Packet) -> String {
+        let dataLength = ip.totalLength - ip.headerLength
+        if ip.fragmentOffset != 0 { return "\(ip.source) > \(ip.destination): ip-proto-\(ip.protocolNumber)" }
+        switch ip.transport {
+        case .icmp(let m): return "\(ip.source) > \(ip.destination): ICMP \(icmp(m)), length \(m.length)"
+        case .udp(let u): return "\(ip.source).\(u.sourcePort) > \(ip.destination).\(u.destinationPort): \(udp(u, ipDataLength: dataLength))"
+        case .tcp(let t): return "\(ip.source).\(t.sourcePort) > \(ip.destination).\(t.destinationPort): \(tcp(t))"
+        case .other: return "\(ip.source) > \(ip.destination):  ip-proto-\(ip.protocolNumber) \(dataLength)"
+        }
+    }
+
+    /// print-icmp.c icmp_print: the text between "ICMP " and ", length N".
+    static func icmp(_ m: ICMPMessage) -> String {
+        switch m.type {
+        case 0, 8:
+            let kind = m.type == 8 ? "echo request" : "echo reply"
+            return "\(kind), id \(m.identifier ?? 0), seq \(m.sequence ?? 0)"
+        case 3: return unreachable(m)
+        case 11:
+            switch m.code {
+            case 0: return "time exceeded in-transit"
+            case 1: return "ip reassembly time exceeded"
+            default: return "time exceeded-#\(m.code)"
+            }
+        case 4: return "source quench"
+        case 10: return "router solicitation"
+        case 15: return "information request"
+        case 16: return "information reply"
+        case 17: return "address mask request"
+        default: return "type-#\(m.type)"
+        }
+    }
+
+    /// print-icmp.c ICMP_UNREACH: the quoted datagram's destination, and for port unreachable its port.
+    static func unreachable(_ m: ICMPMessage) -> String {
+        guard let q = m.quoted else { return "[|icmp]" }
+        let dst = q.destination
+        switch m.code {
+        case 0: return "net \(dst) unreachable"
+        case 1: return "host \(dst) unreachable"
+        case 2: return "\(dst) protocol \(q.protocolNumber) unreachable"
+        case 3:
+            switch q.transport {
+            case .udp(let u): return "\(dst) udp port \(u.destinationPort) unreachable"
+            case .tcp(let t): return "\(dst) tcp port \(t.destinationPort) unreachable"
+            default: return "\(dst) protocol \(q.protocolNumber) port 0 unreachable"
+            }
+        case 4: return "\(dst) unreachable - need to frag"
+        case 5: return "\(dst) unreachable - source route failed"
+        case 6: return "net \(dst) unreachable - unknown"
+        case 7: return "host \(dst) unreachable - unknown"
+        case 8: return "\(dst) unreachable - source host isolated"
+        case 9: return "net \(dst) unreachable - admin prohibited"
+        case 10: return "host \(dst) unreachable - admin prohibited"
+        case 11: return "net \(dst) unreachable - tos prohibited"
+        case 12: return "host \(dst) unreachable - tos prohibited"
+        case 13: return "host \(dst) unreachable - admin prohibited filter"
+        case 14: return "host \(dst) unreachable - host precedence violation"
+        case 15: return "host \(dst) unreachable - precedence cutoff"
+        default: return "#\(m.code) \(dst) unreachable"
+        }
+    }
+
+    /// print-udp.c udp_print for ports without an application printer: "UDP, length N" (N = UDP length − 8),
+    /// or "UDP, bad length N > M" when the UDP length exceeds the IP data.
+    static func udp(_ u: UDPDatagram, ipDataLength: Int) -> String {
+        let data = u.length - 8, available = ipDataLength - 8
+        return data > available ? "UDP, bad length \(data) > \(available)" : "UDP, length \(data)"
+    }
+
+    /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W[, urg 0], length N".
+    static func tcp(_ t: TCPSegment) -> String {
+        let names: [(UInt8, String)] = [(0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."),
+                                        (0x20, "U"), (0x40, "E"), (0x80, "W")]
+        let flags = names.filter { t.flags & $0.0 != 0 }.map(\.1).joined()
+        var s = "Flags [\(flags.isEmpty ? "none" : flags)]"
+        if t.payloadLength > 0 || t.flags & 0x07 != 0 {
+            s += ", seq \(t.sequence)"
+            if t.payloadLength > 0 { s += ":\(t.sequence &+ UInt32(truncatingIfNeeded: t.payloadLength))" }
+        }
+        if t.flags & 0x10 != 0 { s += ", ack \(t.acknowledgement)" }
+        s += ", win \(t.window)"
+        if t.flags & 0x20 != 0 { s += ", urg 0" }
+        return s + ", length \(t.payloadLength)"
+    }
+}
