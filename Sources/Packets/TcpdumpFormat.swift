@@ -104,7 +104,9 @@ public enum TcpdumpFormat {
             case .tcp(let t): return "\(dst) tcp port \(t.destinationPort) unreachable"
             default: return "\(dst) protocol \(q.protocolNumber) port 0 unreachable"
             }
-        case 4: return "\(dst) unreachable - need to frag"
+        case 4:
+            let mtu = m.nextHopMTU ?? 0
+            return "\(dst) unreachable - need to frag" + (mtu == 0 ? "" : " (mtu \(mtu))")
         case 5: return "\(dst) unreachable - source route failed"
         case 6: return "net \(dst) unreachable - unknown"
         case 7: return "host \(dst) unreachable - unknown"
@@ -127,7 +129,8 @@ public enum TcpdumpFormat {
         return data > available ? "UDP, bad length \(data) > \(available)" : "UDP, length \(data)"
     }
 
-    /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W[, urg 0], length N".
+    /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W, length N".
+    /// The urgent pointer is not kept, so URG segments lack tcpdump's ", urg N".
     static func tcp(_ t: TCPSegment) -> String {
         let names: [(UInt8, String)] = [(0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."),
                                         (0x20, "U"), (0x40, "E"), (0x80, "W")]
@@ -139,7 +142,6 @@ public enum TcpdumpFormat {
         }
         if t.flags & 0x10 != 0 { s += ", ack \(t.acknowledgement)" }
         s += ", win \(t.window)"
-        if t.flags & 0x20 != 0 { s += ", urg 0" }
         return s + ", length \(t.payloadLength)"
     }
 }

@@ -122,6 +122,8 @@ enum FrameKit {
             v4("udp port unreachable", mac1, mac2, ipv4("192.0.2.2", "192.0.2.1", proto: 1, icmpError(type: 3, code: 3, quoted: Array(udpProbe.prefix(28))))),
             v4("tcp port unreachable", mac1, mac2, ipv4("192.0.2.2", "192.0.2.1", proto: 1, icmpError(type: 3, code: 3, quoted: Array(tcpSyn.prefix(28))))),
             v4("need to frag", mac1, mac3, ipv4("192.0.2.254", "192.0.2.1", proto: 1, icmpError(type: 3, code: 4, quoted: Array(udpProbe.prefix(28))))),
+            v4("need to frag, mtu 1400", mac1, mac3, ipv4("192.0.2.254", "192.0.2.1", proto: 1, icmpError(type: 3, code: 4, mtu: 1400, quoted: Array(tcpSyn.prefix(28))))),
+            v4("protocol unreachable", mac1, mac2, ipv4("192.0.2.2", "192.0.2.1", proto: 1, icmpError(type: 3, code: 2, quoted: Array(ipv4("192.0.2.1", "192.0.2.2", proto: 253, [0, 0, 0, 0, 0, 0, 0, 0]).prefix(28))))),
             v4("admin prohibited filter", mac1, mac3, ipv4("192.0.2.254", "192.0.2.1", proto: 1, icmpError(type: 3, code: 13, quoted: Array(udpProbe.prefix(28))))),
             v4("time exceeded", mac1, mac3, ipv4("192.0.2.254", "192.0.2.1", ttl: 255, proto: 1, icmpError(type: 11, code: 0, quoted: echo))),
             v4("reassembly time exceeded", mac1, mac3, ipv4("192.0.2.254", "192.0.2.1", proto: 1, icmpError(type: 11, code: 1, quoted: Array(echo.prefix(28))))),
