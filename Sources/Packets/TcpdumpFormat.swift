@@ -2,12 +2,16 @@ import NetlinkWire
 
 /// One decoded frame as the line `tcpdump -t -n -e -l` (tcpdump 4.99) prints for it, without the newline.
 ///
-/// Each function names the tcpdump printer it mirrors. Limits (tcpdump prints more than these lines hold):
-/// TCP options are not decoded (frames with them lack `, options [...]`); TCP sequence numbers are printed as
-/// tcpdump prints them for the first packet of a conversation (later packets with ACK get relative numbers there);
-/// application protocols on well-known ports, IP protocols other than ICMP/UDP/TCP that tcpdump knows
-/// (IGMP, GRE, ...) and ethertypes other than IPv4/ARP are not decoded; for those the hex dump tcpdump prints
-/// on following lines is left out.
+/// Each function names the tcpdump printer it mirrors; TcpdumpDifferentialTests checks them against the real
+/// tcpdump. Not matched, because the decoded values do not hold what tcpdump prints there:
+/// - TCP options (`, options [...]`), the urgent pointer (`, urg N`), and relative sequence numbers: tcpdump
+///   prints absolute numbers only for the first ACK-bearing packet of a conversation, this renderer always does;
+/// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...);
+/// - IP protocols other than ICMP/UDP/TCP that tcpdump decodes (IGMP, GRE, OSPF, ...), ICMP types with their
+///   own printers (redirect, parameter problem, timestamp, router advertisement, mask reply: here `type-#N`),
+///   and port unreachable quoting neither UDP nor TCP (tcpdump shows bytes 2-3 of the quote as the port);
+/// - ethertypes other than IPv4/ARP: the header line matches, the hex dump tcpdump adds on following lines
+///   (each starting with a tab) is left out, as are 802.3 length fields (< 0x0600) and VLAN tags.
 public enum TcpdumpFormat {
     public static func line(_ frame: EthernetFrame) -> String {
         // print-ether.c ether_hdr_print with -e: "src > dst, ethertype NAME (0xXXXX), length LEN: "
@@ -118,7 +122,7 @@ public enum TcpdumpFormat {
         case 13: return "host \(dst) unreachable - admin prohibited filter"
         case 14: return "host \(dst) unreachable - host precedence violation"
         case 15: return "host \(dst) unreachable - precedence cutoff"
-        default: return "#\(m.code) \(dst) unreachable"
+        default: return "\(dst) unreachable - #\(m.code)"
         }
     }
 
