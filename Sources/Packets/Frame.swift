@@ -1,7 +1,7 @@
 import NetlinkWire
 
-/// Captured Ethernet frames as values: Ethernet II, ARP (Ethernet/IPv4 only), IPv4, and in IPv4 the headers of
-/// ICMP, UDP and TCP. Pure decoding: no system calls, every read bounds-checked, bad input throws.
+// Captured Ethernet frames as values: Ethernet II, ARP (Ethernet/IPv4 only), IPv4, and in IPv4 the headers of
+// ICMP, UDP and TCP. Pure decoding: no system calls, every read bounds-checked, bad input throws.
 
 /// Why a frame could not be decoded. `layer` names the header being read ("Ethernet", "ARP", "IPv4", ...).
 public enum FrameDecodeError: Error, Equatable, Sendable {

@@ -74,6 +74,13 @@ enum FrameKit {
         return withChecksum(header, at: 10) + payload
     }
 
+    /// An IPv4 header with 4 bytes of options (IHL 6: NOP, NOP, NOP, EOL) carrying ICMP.
+    static func ipv4WithOptions(_ payload: [UInt8]) -> [UInt8] {
+        let header = [0x46, 0] + be16(24 + payload.count) + be16(0x4444) + be16(0) + [64, 1, 0, 0]
+            + ip("192.0.2.1").bytes + ip("192.0.2.2").bytes + [1, 1, 1, 0]
+        return withChecksum(header, at: 10) + payload
+    }
+
     static func icmpEcho(request: Bool, id: Int, seq: Int, dataLength: Int = 56) -> [UInt8] {
         let data = (0..<dataLength).map { UInt8(truncatingIfNeeded: $0) }
         return withChecksum([request ? 8 : 0, 0, 0, 0] + be16(id) + be16(seq) + data, at: 2)
@@ -101,7 +108,7 @@ enum FrameKit {
         Frame(name: name, bytes: bytes, wireLength: wireLength ?? bytes.count)
     }
 
-    /// ~20 frames of every kind TcpdumpFormat renders.
+    /// Frames of every kind TcpdumpFormat renders, with varied addresses, ids, sequences, ports and TTLs.
     static func differentialFrames() -> [Frame] {
         let echo = ipv4("192.0.2.1", "198.51.100.7", ttl: 1, proto: 1, id: 0x0101, icmpEcho(request: true, id: 7, seq: 3))
         let udpProbe = ipv4("192.0.2.1", "192.0.2.2", ttl: 64, proto: 17, id: 0x0202, udp(40001, 33434, [UInt8](repeating: 0x40, count: 32)))
@@ -138,6 +145,8 @@ enum FrameKit {
             v4("tcp syn ece cwr", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 6, tcp(40020, 9999, seq: 42, flags: 0xc2))),
             v4("tcp no flags", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 6, tcp(40021, 9999, seq: 42, flags: 0))),
             v4("udp", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 17, udp(40000, 50000, [1, 2, 3, 4]))),
+            v4("udp length beyond the datagram", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 17, be16(40003) + be16(50003) + be16(100) + [0, 0, 1, 2, 3, 4])),
+            v4("echo request with IP options", mac2, mac1, Array(ipv4WithOptions(icmpEcho(request: true, id: 4, seq: 9)))),
             v4("udp empty, padded", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", ttl: 3, proto: 17, udp(33000, 44444, [])) + [UInt8](repeating: 0, count: 18)),
             v4("tcp syn", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 6, tcp(40000, 8080, seq: 1000, flags: 0x02))),
             v4("tcp syn-ack", mac1, mac2, ipv4("192.0.2.2", "192.0.2.1", proto: 6, tcp(8080, 40010, seq: 5000, ack: 1001, flags: 0x12, win: 65160))),
