@@ -46,5 +46,6 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "NetlinkWire", "Probes", "JSON", "Report", "TestSupport"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
     ]
 )

@@ -1,7 +1,7 @@
 import NetlinkWire
 
-/// Captured Ethernet frames as values: Ethernet II, ARP (Ethernet/IPv4 only), IPv4, and in IPv4 the headers of
-/// ICMP, UDP and TCP. Pure decoding: no system calls, every read bounds-checked, bad input throws.
+// Captured Ethernet frames as values: Ethernet II, ARP (Ethernet/IPv4 only), IPv4, and in IPv4 the headers of
+// ICMP, UDP and TCP. Pure decoding: no system calls, every read bounds-checked, bad input throws.
 
 /// Why a frame could not be decoded. `layer` names the header being read ("Ethernet", "ARP", "IPv4", ...).
 public enum FrameDecodeError: Error, Equatable, Sendable {
@@ -153,6 +153,8 @@ public struct ICMPMessage: Equatable, Sendable {
     /// For destination unreachable (3) and time exceeded (11): the quoted datagram, decoded leniently
     /// (its header and the first 8 bytes of its data); nil when the quote is too short or not IPv4.
     public var quoted: IPv4Packet?
+    /// For destination unreachable, fragmentation needed (type 3 code 4): the next-hop MTU (RFC 1191), 0 if unset.
+    public var nextHopMTU: UInt16? = nil
 
     static func decode(_ bytes: [UInt8], length: Int, lenient: Bool) throws -> ICMPMessage {
         let r = ByteReader(bytes, layer: "ICMP")
@@ -163,6 +165,7 @@ public struct ICMPMessage: Equatable, Sendable {
             message.identifier = try r.u16(4)
             message.sequence = try r.u16(6)
         }
+        if type == 3, message.code == 4, bytes.count >= 8 { message.nextHopMTU = try r.u16(6) }
         if (type == 3 || type == 11), !lenient, bytes.count > 8 {
             message.quoted = try? IPv4Packet.decode(Array(bytes[8...]), lenient: true)
         }

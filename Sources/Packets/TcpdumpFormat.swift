@@ -2,12 +2,16 @@ import NetlinkWire
 
 /// One decoded frame as the line `tcpdump -t -n -e -l` (tcpdump 4.99) prints for it, without the newline.
 ///
-/// Each function names the tcpdump printer it mirrors. Limits (tcpdump prints more than these lines hold):
-/// TCP options are not decoded (frames with them lack `, options [...]`); TCP sequence numbers are printed as
-/// tcpdump prints them for the first packet of a conversation (later packets with ACK get relative numbers there);
-/// application protocols on well-known ports, IP protocols other than ICMP/UDP/TCP that tcpdump knows
-/// (IGMP, GRE, ...) and ethertypes other than IPv4/ARP are not decoded; for those the hex dump tcpdump prints
-/// on following lines is left out.
+/// Each function names the tcpdump printer it mirrors; TcpdumpDifferentialTests checks them against the real
+/// tcpdump. Not matched, because the decoded values do not hold what tcpdump prints there:
+/// - TCP options (`, options [...]`), the urgent pointer (`, urg N`), and relative sequence numbers: tcpdump
+///   prints absolute numbers only for the first ACK-bearing packet of a conversation, this renderer always does;
+/// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...);
+/// - IP protocols other than ICMP/UDP/TCP that tcpdump decodes (IGMP, GRE, OSPF, ...), ICMP types with their
+///   own printers (redirect, parameter problem, timestamp, router advertisement, mask reply: here `type-#N`),
+///   and port unreachable quoting neither UDP nor TCP (tcpdump shows bytes 2-3 of the quote as the port);
+/// - ethertypes other than IPv4/ARP: the header line matches, the hex dump tcpdump adds on following lines
+///   (each starting with a tab) is left out, as are 802.3 length fields (< 0x0600) and VLAN tags.
 public enum TcpdumpFormat {
     public static func line(_ frame: EthernetFrame) -> String {
         // print-ether.c ether_hdr_print with -e: "src > dst, ethertype NAME (0xXXXX), length LEN: "
@@ -104,7 +108,9 @@ public enum TcpdumpFormat {
             case .tcp(let t): return "\(dst) tcp port \(t.destinationPort) unreachable"
             default: return "\(dst) protocol \(q.protocolNumber) port 0 unreachable"
             }
-        case 4: return "\(dst) unreachable - need to frag"
+        case 4:
+            let mtu = m.nextHopMTU ?? 0
+            return "\(dst) unreachable - need to frag" + (mtu == 0 ? "" : " (mtu \(mtu))")
         case 5: return "\(dst) unreachable - source route failed"
         case 6: return "net \(dst) unreachable - unknown"
         case 7: return "host \(dst) unreachable - unknown"
@@ -116,7 +122,7 @@ public enum TcpdumpFormat {
         case 13: return "host \(dst) unreachable - admin prohibited filter"
         case 14: return "host \(dst) unreachable - host precedence violation"
         case 15: return "host \(dst) unreachable - precedence cutoff"
-        default: return "#\(m.code) \(dst) unreachable"
+        default: return "\(dst) unreachable - #\(m.code)"
         }
     }
 
@@ -127,7 +133,8 @@ public enum TcpdumpFormat {
         return data > available ? "UDP, bad length \(data) > \(available)" : "UDP, length \(data)"
     }
 
-    /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W[, urg 0], length N".
+    /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W, length N".
+    /// The urgent pointer is not kept, so URG segments lack tcpdump's ", urg N".
     static func tcp(_ t: TCPSegment) -> String {
         let names: [(UInt8, String)] = [(0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."),
                                         (0x20, "U"), (0x40, "E"), (0x80, "W")]
@@ -139,7 +146,6 @@ public enum TcpdumpFormat {
         }
         if t.flags & 0x10 != 0 { s += ", ack \(t.acknowledgement)" }
         s += ", win \(t.window)"
-        if t.flags & 0x20 != 0 { s += ", urg 0" }
         return s + ", length \(t.payloadLength)"
     }
 }
