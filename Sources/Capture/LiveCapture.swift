@@ -37,7 +37,7 @@ public final class LiveCapture {
     public let filter: String
     public let fileDescriptor: Int32
     public private(set) var frames: [CapturedFrame] = []
-    private let handle: OpaquePointer
+    private var handle: OpaquePointer?
 
     public static let snapLength: Int32 = 2048
 
@@ -79,16 +79,50 @@ public final class LiveCapture {
             pcap_close(handle)
             throw failure("pcap_setfilter", message)
         }
-        self.handle = handle
         self.fileDescriptor = pcap_get_selectable_fd(handle)
+        self.handle = handle
     }
 
-    deinit { pcap_close(handle) }
+    deinit { close() }
+
+    /// Releases the handle (and its packet socket). Idempotent.
+    public func close() {
+        if let handle { pcap_close(handle) }
+        handle = nil
+    }
+
+    /// What to open: an interface in a namespace, with a filter.
+    public struct Request {
+        public var interface: String
+        public var namespace: NetworkNamespace
+        public var filter: String
+        public init(interface: String, namespace: NetworkNamespace, filter: String) {
+            self.interface = interface; self.namespace = namespace; self.filter = filter
+        }
+    }
+
+    /// Opens every request at once, each on its own thread (see `concurrently`), results in request order.
+    public static func open(_ requests: [Request]) -> [Result<LiveCapture, Error>] {
+        let results = UnsafeMutableBufferPointer<Result<LiveCapture, Error>?>.allocate(capacity: requests.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        concurrently(requests.count) { i in
+            let r = requests[i]
+            results[i] = Result { try LiveCapture(interface: r.interface, in: r.namespace, filter: r.filter) }
+        }
+        return results.map { $0! }
+    }
+
+    /// Closes captures at once, each on its own thread.
+    public static func close(_ captures: [LiveCapture]) {
+        concurrently(captures.count) { captures[$0].close() }
+    }
 
     /// Appends every frame waiting in the capture buffer to `frames`. Returns how many were read.
     @discardableResult
     public func readAvailable() -> Int {
         let before = frames.count
+        guard let handle else { return 0 }
         let me = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
         while true {
             let n = pcap_dispatch(handle, -1, { user, header, bytes in
@@ -106,6 +140,9 @@ public final class LiveCapture {
 
     /// Sends one raw frame out of the interface (pcap_inject), as it is.
     public func inject(_ frame: [UInt8]) throws {
+        guard let handle else {
+            throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace, message: "closed", noSuchDevice: false)
+        }
         let sent = frame.withUnsafeBytes { pcap_inject(handle, $0.baseAddress, $0.count) }
         guard sent == frame.count else {
             throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace,

@@ -32,22 +32,46 @@ struct Probing {
         let identifiers = EchoProbe.makeIdentifiers(count: requests.count)
         results.identifiers = Dictionary(uniqueKeysWithValues: zip(pingIDs, identifiers))
 
-        // Captures are open before anything is sent, so the first frame is not missed.
-        var watchers: [String: FrameWatcher] = [:]
+        // Captures are open before anything is sent, so the first frame is not missed. They are opened (and
+        // closed) all at once: each packet socket costs the kernel a grace period.
+        var planned: [(check: String, kind: CheckKind, place: World.Place, requests: [LiveCapture.Request])] = []
         for check in plan.checks {
+            switch check.kind {
+            case let .frames(ping, spec, frame):
+                guard let id = results.identifiers[ping], let place = world.place(frame.namespace) else { continue }
+                planned.append((check.id, check.kind, place, [LiveCapture.Request(
+                    interface: frame.link, namespace: place.namespace, filter: Self.framesFilter(spec, identifier: id))]))
+            case .arp(let spec):
+                guard let place = world.place(spec.namespace) else { continue }
+                planned.append((check.id, check.kind, place, [
+                    LiveCapture.Request(interface: spec.link, namespace: place.namespace, filter: Self.arpFilter(spec)),
+                    // A second handle sends the request, so the first one sees it cross like any other frame.
+                    LiveCapture.Request(interface: spec.link, namespace: place.namespace, filter: "less 1"),
+                ]))
+            default:
+                continue
+            }
+        }
+        let opened = LiveCapture.open(planned.flatMap(\.requests))
+        let allCaptures = opened.compactMap { try? $0.get() }
+        defer { LiveCapture.close(allCaptures) }
+        var watchers: [String: FrameWatcher] = [:]
+        var next = 0
+        for item in planned {
+            let mine = opened[next..<next + item.requests.count]
+            next += item.requests.count
             do {
-                switch check.kind {
-                case let .frames(ping, spec, frame):
-                    guard let id = results.identifiers[ping], let place = world.place(frame.namespace) else { continue }
-                    watchers[check.id] = try framesWatcher(spec, frame, identifier: id, in: place)
+                let captures = try mine.map { try $0.get() }
+                switch item.kind {
+                case let .frames(_, spec, _):
+                    watchers[item.check] = Self.framesWatcher(spec, capture: captures[0])
                 case .arp(let spec):
-                    guard let place = world.place(spec.namespace) else { continue }
-                    watchers[check.id] = try arpWatcher(spec, in: place)
+                    watchers[item.check] = Self.arpWatcher(spec, in: item.place, capture: captures[0], injector: captures[1])
                 default:
-                    continue
+                    break
                 }
             } catch {
-                results.captures[check.id] = .failure(error)
+                results.captures[item.check] = .failure(error)
             }
         }
 
@@ -63,34 +87,37 @@ struct Probing {
         return results
     }
 
-    /// Watches one link for the ping's echo request and reply (`tcpdump -i LINK 'icmp and icmp[4:2] = ID'`).
-    func framesWatcher(_ spec: ReachabilitySpec, _ frame: FrameSpec, identifier: UInt16, in place: World.Place) throws -> FrameWatcher {
-        let filter = "icmp and icmp[4:2] = \(identifier) and (icmp[0] = 8 or icmp[0] = 0)"
-        let capture = try LiveCapture(interface: frame.link, in: place.namespace, filter: filter)
+    /// `tcpdump -i LINK 'icmp and icmp[4:2] = ID'`: the ping's echo request and reply, nothing else.
+    static func framesFilter(_ spec: ReachabilitySpec, identifier: UInt16) -> String {
+        "icmp and icmp[4:2] = \(identifier) and (icmp[0] = 8 or icmp[0] = 0)"
+    }
+
+    /// Requests for TARGET and TARGET's replies.
+    static func arpFilter(_ spec: ARPSpec) -> String {
+        let target = "0x" + String(spec.target.value, radix: 16)
+        return "arp and ((arp[6:2] = 1 and arp[24:4] = \(target)) or (arp[6:2] = 2 and arp[14:4] = \(target)))"
+    }
+
+    /// Satisfied once the request (and the reply, when one is expected) has crossed.
+    static func framesWatcher(_ spec: ReachabilitySpec, capture: LiveCapture) -> FrameWatcher {
         let wantReply = spec.reachable
         return FrameWatcher(capture: capture, satisfied: { frames in
-            let types = frames.compactMap { Self.icmp(in: $0)?.type }
+            let types = frames.compactMap { icmp(in: $0)?.type }
             return types.contains(8) && (!wantReply || types.contains(0))
         })
     }
 
-    /// Sends "who-has TARGET tell OURS" out of the link (from a second handle, so the capture sees it cross)
-    /// and watches for the request and TARGET's reply.
-    func arpWatcher(_ spec: ARPSpec, in place: World.Place) throws -> FrameWatcher {
-        let target = String(spec.target.value, radix: 16)
-        let filter = "arp and ((arp[6:2] = 1 and arp[24:4] = 0x\(target)) or (arp[6:2] = 2 and arp[14:4] = 0x\(target)))"
-        let capture = try LiveCapture(interface: spec.link, in: place.namespace, filter: filter)
+    /// Sends "who-has TARGET tell OURS" out of the link when the run starts; satisfied by TARGET's reply.
+    static func arpWatcher(_ spec: ARPSpec, in place: World.Place, capture: LiveCapture, injector: LiveCapture) -> FrameWatcher {
         let link = place.snapshot.link(named: spec.link)
         let addresses = link.map { place.snapshot.addresses(on: $0) } ?? []
         let sender = (addresses.first { $0.prefix.contains(spec.target) } ?? addresses.first)?.address ?? IPv4Address(0)
         let mac = link?.mac
-        let injector = try LiveCapture(interface: spec.link, in: place.namespace, filter: "less 1")
         return FrameWatcher(capture: capture, satisfied: { frames in
-            frames.contains { Self.arp(in: $0).map { $0.operation == 2 && $0.senderIP == spec.target } ?? false }
+            frames.contains { arp(in: $0).map { $0.operation == 2 && $0.senderIP == spec.target } ?? false }
         }, onStart: {
             guard let mac else { return }
             try injector.inject(ARPPacket.requestFrame(senderMAC: mac, senderIP: sender, targetIP: spec.target))
-            _ = injector  // kept open until the run ends
         })
     }
 
