@@ -44,7 +44,9 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Kernel", "NetlinkWire", "Probes", "JSON", "Report", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport",
+        ]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
     ]

@@ -20,8 +20,9 @@ public struct CaptureError: Error, CustomStringConvertible, Sendable {
     public var interface: String
     public var namespace: String
     public var message: String
-    /// The interface does not exist in that namespace (PCAP_ERROR_NO_SUCH_DEVICE).
-    public var noSuchDevice: Bool
+    /// The interface does not exist in that namespace (PCAP_ERROR_NO_SUCH_DEVICE) or is down
+    /// (PCAP_ERROR_IFACE_NOT_UP): a problem of the learner's network, not of netcheck.
+    public var isLinkProblem: Bool
 
     public var description: String { "\(operation) on \(interface) in \(namespace): \(message)" }
 }
@@ -46,8 +47,8 @@ public final class LiveCapture {
         self.namespace = namespace.label
         self.filter = filter
         let label = namespace.label
-        func failure(_ operation: String, _ message: String, noSuchDevice: Bool = false) -> CaptureError {
-            CaptureError(operation: operation, interface: interface, namespace: label, message: message, noSuchDevice: noSuchDevice)
+        func failure(_ operation: String, _ message: String, linkProblem: Bool = false) -> CaptureError {
+            CaptureError(operation: operation, interface: interface, namespace: label, message: message, isLinkProblem: linkProblem)
         }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         let handle = try namespace.run { () throws -> OpaquePointer in
@@ -63,7 +64,8 @@ public final class LiveCapture {
                 let detail = String(cString: pcap_geterr(h))
                 let message = detail.isEmpty ? String(cString: pcap_statustostr(status)) : detail
                 pcap_close(h)
-                throw failure("pcap_activate", message, noSuchDevice: status == PCAP_ERROR_NO_SUCH_DEVICE)
+                throw failure("pcap_activate", message,
+                              linkProblem: status == PCAP_ERROR_NO_SUCH_DEVICE || status == PCAP_ERROR_IFACE_NOT_UP)
             }
             return h
         }
@@ -141,12 +143,12 @@ public final class LiveCapture {
     /// Sends one raw frame out of the interface (pcap_inject), as it is.
     public func inject(_ frame: [UInt8]) throws {
         guard let handle else {
-            throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace, message: "closed", noSuchDevice: false)
+            throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace, message: "closed", isLinkProblem: false)
         }
         let sent = frame.withUnsafeBytes { pcap_inject(handle, $0.baseAddress, $0.count) }
         guard sent == frame.count else {
             throw CaptureError(operation: "pcap_inject", interface: interface, namespace: namespace,
-                               message: String(cString: pcap_geterr(handle)), noSuchDevice: false)
+                               message: String(cString: pcap_geterr(handle)), isLinkProblem: false)
         }
     }
 }

@@ -25,13 +25,14 @@ struct GradedRun {
 /// Dumps everything the learner configured, in every namespace of the sandbox: links, addresses, routes of
 /// every table, and the IPv4/IPv6 sysctls. Neighbour tables are left out (probes may fill them), and so is
 /// what the kernel changes by itself just after a link comes up: carrier (NO-CARRIER, LOWER_UP, operstate)
-/// and IPv6 autoconfiguration (link-local addresses and routes).
+/// and IPv6 autoconfiguration (link-local addresses and routes); and bridge timers, which tick. The link dump
+/// keeps promiscuity and allmulti: watching the wire must not change them.
 let stateDump = #"""
 dump_state() {
   for ns in "" $(ip netns list | cut -d' ' -f1 | sort); do
     x=""; [ -n "$ns" ] && x="ip netns exec $ns"
     echo "== namespace ${ns:-root}"
-    $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g; s/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g'
+    $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g; s/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g; s/"[a-z_]*_timer":[0-9.]+,?//g'
     $x ip -4 -j address show | sed -E 's/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g'
     $x ip -4 -j route show table all
     $x sysctl net.ipv4.ip_forward net.ipv4.conf net.ipv6.conf 2>/dev/null | sort
@@ -42,7 +43,7 @@ dump_state() {
 enum Grading {
     /// Builds `exercise`'s solution in a fresh sandbox, runs `mistake` (shell), then checks.
     static func run(_ exercise: String, solution: String? = nil, mistake: String = "", lang: String = "en",
-                    extraArguments: String = "") throws -> GradedRun {
+                    extraArguments: String = "", extraDump: String = "") throws -> GradedRun {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-grade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -52,12 +53,12 @@ enum Grading {
         \(stateDump)
         \(setup)
         \(mistake)
-        dump_state > \(d)/before
+        { dump_state; \(extraDump.isEmpty ? ":" : extraDump); } > \(d)/before
         set +e
         "$NETCHECK" check \(exercise) --format json --lang \(lang) --timeout 500 \(extraArguments) > \(d)/report 2> \(d)/stderr
         echo $? > \(d)/status
         set -e
-        dump_state > \(d)/after
+        { dump_state; \(extraDump.isEmpty ? ":" : extraDump); } > \(d)/after
         """
         let r = try ScriptSandbox.run(script)
         guard r.status == 0 else {

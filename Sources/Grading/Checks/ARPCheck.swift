@@ -14,7 +14,7 @@ enum ARPCheck {
         }
         let frames: [CapturedFrame]
         switch capture {
-        case .failure(let e as CaptureError) where e.noSuchDevice:
+        case .failure(let e as CaptureError) where e.isLinkProblem:
             return .fail(expected, cause: Layer2.linkCause(spec.namespace, spec.link, exercise: exercise, world: world))
         case .failure(let e): return .error(expected, e)
         case .success(let fs): frames = fs

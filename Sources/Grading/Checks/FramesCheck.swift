@@ -26,7 +26,7 @@ enum FramesCheck {
         guard let capture else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.from)) }
         let frames: [CapturedFrame]
         switch capture {
-        case .failure(let e as CaptureError) where e.noSuchDevice:
+        case .failure(let e as CaptureError) where e.isLinkProblem:
             return .fail(expected, cause: Layer2.linkCause(f.namespace, f.link, exercise: exercise, world: world))
         case .failure(let e): return .error(expected, e)
         case .success(let fs): frames = fs
