@@ -9,9 +9,9 @@ import Probes
 enum FramesCheck {
     static func expected(_ spec: ReachabilitySpec, _ f: FrameSpec) -> Localized {
         let src = spec.source.map(\.description) ?? spec.from
-        var en = "echo request \(src) > \(spec.to) on \(f.link) (\(f.namespace))"
-        var ja = "\(f.namespace) の \(f.link) に echo request \(src) > \(spec.to)"
-        if let s = f.sourceMAC, let d = f.destinationMAC { en += " from \(s) to \(d)"; ja += " (\(s) > \(d))" }
+        var en = "the echo request from \(src) to \(spec.to) on \(f.link) (\(f.namespace))"
+        var ja = "\(f.namespace) の \(f.link) に \(src) から \(spec.to) への echo request"
+        if let s = f.sourceMAC, let d = f.destinationMAC { en += " as \(s) > \(d)"; ja += " (\(s) > \(d))" }
         if let t = f.ttl { en += ", TTL \(t)"; ja += "、TTL \(t)" }
         if spec.reachable, f.sourceMAC != nil, f.destinationMAC != nil { en += ", and its reply the other way"; ja += "、応答はその逆向き" }
         return Localized(en: en, ja: ja)
