@@ -68,7 +68,8 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
 /// /run/netns, so `ip netns add` inside it is invisible to the host and everything vanishes when the script ends.
 ///
 /// The script runs under `bash -e` with the package root as working directory and `$NETCHECK` set to the
-/// built binary. Built with util-linux's unshare(1), independent of netcheck's own `demo` sandbox.
+/// built binary. Built with util-linux's unshare(1), independent of netcheck's own `demo` sandbox. Processes the
+/// script leaves running in the sandbox are killed when it ends.
 public enum ScriptSandbox {
     public static func run(_ script: String) throws -> ProcessResult {
         let prologue = """
@@ -78,6 +79,17 @@ public enum ScriptSandbox {
         mount -t tmpfs -o size=1m netcheck-sandbox /run/netns
         ip link set lo up
         export NETCHECK=\(shellQuote(TestPaths.netcheck))
+        # Whatever the script started (dnsmasq, dhclient) dies with the sandbox: every process in one of its
+        # network namespaces is killed by PID when the script ends, however it ends.
+        netcheck_reap() {
+          local own; own=$(readlink /proc/$$/ns/net)
+          for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do ip netns pids "$ns" 2>/dev/null; done | xargs -r kill -9 2>/dev/null || true
+          for p in /proc/[0-9]*; do
+            p=${p#/proc/}
+            [ "$p" != "$$" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$own" ] && kill -9 "$p" 2>/dev/null || true
+          done
+        }
+        trap netcheck_reap EXIT
 
         """
         return try runProcess("/usr/bin/unshare", ["--net", "--mount", "--propagation", "private",

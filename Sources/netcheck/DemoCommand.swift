@@ -35,20 +35,33 @@ struct DemoCommand: ParsableCommand {
         guard access(script, R_OK) == 0 else { Failure.usage("no solution script \(script)").exit() }
         if let problem = Preflight.problem() { problem.exit() }
         do { try Sandbox.enter() } catch { Failure.environment("cannot create the sandbox: \(error)").exit() }
+        // Ctrl-C reaches the solution and the check (they reset it to the default); the demo itself stays to
+        // kill what the solution left running (dnsmasq, dhclient) before the sandbox goes away.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let outcome = sandboxed(catalog: catalog, script: script)
+        Sandbox.reap()
+        switch outcome {
+        case .success(let status): throw ExitCode(status)
+        case .failure(let failure): failure.exit()
+        }
+    }
 
+    /// Runs the solution, the mistakes and the check inside the sandbox; the check's exit status.
+    func sandboxed(catalog: ExerciseCatalog, script: String) -> Result<Int32, Failure> {
         do {
             let status = try Spawn.run(["/bin/bash", "-e", script])
-            guard status == 0 else { Failure.environment("the solution \(script) failed with status \(status)").exit() }
+            guard status == 0 else { return .failure(.environment("the solution \(script) failed with status \(status)")) }
             for command in mistakes {
                 let status = try Spawn.run(["/bin/bash", "-ec", command])
-                guard status == 0 else { Failure.environment("`\(command)` failed with status \(status)").exit() }
+                guard status == 0 else { return .failure(.environment("`\(command)` failed with status \(status)")) }
             }
             var argv = [Sandbox.executable, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
                         "--lang", output.language.rawValue, "--format", output.resolvedFormat.rawValue]
             if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
-            throw ExitCode(try Spawn.run(argv))
-        } catch let e as Spawn.Failure {
-            Failure.environment("\(e)").exit()
+            return .success(try Spawn.run(argv))
+        } catch {
+            return .failure(.environment("\(error)"))
         }
     }
 }
@@ -65,6 +78,39 @@ enum Sandbox {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+    }
+
+    /// Kills (SIGKILL, by PID) every process still living in one of the sandbox's network namespaces: the
+    /// sandbox itself and each namespace under its /run/netns. Returns how many there were.
+    @discardableResult
+    static func reap() -> Int {
+        var namespaces: Set<[UInt64]> = []
+        func identity(_ path: String) -> [UInt64]? {
+            var st = stat()
+            return stat(path, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
+        }
+        if let own = identity("/proc/self/ns/net") { namespaces.insert(own) }
+        if let dir = opendir("/run/netns") {
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                if name != ".", name != "..", let id = identity("/run/netns/\(name)") { namespaces.insert(id) }
+            }
+            closedir(dir)
+        }
+        var killed = 0
+        let me = getpid()
+        guard let proc = opendir("/proc") else { return 0 }
+        defer { closedir(proc) }
+        while let entry = readdir(proc) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            guard let pid = pid_t(name), pid != me, let ns = identity("/proc/\(pid)/ns/net"), namespaces.contains(ns) else { continue }
+            if kill(pid, SIGKILL) == 0 { killed += 1 }
+        }
+        return killed
     }
 
     static func enter() throws {

@@ -15,7 +15,17 @@ enum Spawn {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
-        let rc = posix_spawn(&pid, argv[0], nil, nil, cArgs, environ)
+        // Default SIGINT/SIGTERM in the child even when this process ignores them (the demo does).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        let rc = posix_spawn(&pid, argv[0], nil, &attributes, cArgs, environ)
         guard rc == 0 else { throw Failure(program: argv[0], errno: rc) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

@@ -84,3 +84,16 @@ final class ICMPPacketTests: XCTestCase {
         XCTAssertThrowsError(try ICMPPacket.decode(longTotal))
     }
 }
+
+final class TCPSynTests: XCTestCase {
+    func testSynHeaderAndChecksum() {
+        let src = IPv4Address("203.0.113.1")!, dst = IPv4Address("203.0.113.254")!
+        let tcp = TCPSyn.segment(source: src, sourcePort: 40000, destination: dst, destinationPort: 54321, sequence: 0x01020304)
+        XCTAssertEqual(tcp.count, 20)
+        XCTAssertEqual(Array(tcp[0..<4]), [0x9c, 0x40, 0xd4, 0x31], "ports 40000 -> 54321")
+        XCTAssertEqual(Array(tcp[4..<8]), [1, 2, 3, 4])
+        XCTAssertEqual(tcp[13], 0x02, "SYN only")
+        // Summing the pseudo-header and the segment with its checksum gives zero.
+        XCTAssertEqual(ICMPPacket.checksum(src.bytes + dst.bytes + [0, 6, 0, 20] + tcp), 0)
+    }
+}
