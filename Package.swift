@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
         .target(name: "Report", dependencies: ["JSON"]),
-        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Report", "JSON"]),
+        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON"]),
         .executableTarget(name: "netcheck", dependencies: [
             "Grading", "Report", "Kernel", "CNetlink",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -60,6 +60,12 @@ public struct Grader {
             return NeighbourCheck.evaluate(spec, exercise: exercise, world: world)
         case .forwarding(let spec):
             return ForwardingCheck.evaluate(spec, exercise: exercise, world: world)
+        case .nat(let spec):
+            return NATCheck.evaluate(spec, check: check, probes: probes, exercise: exercise, world: world)
+        case .dhcpOffer(let spec):
+            return DHCPOfferCheck.evaluate(spec, check: check, probes: probes, exercise: exercise, world: world)
+        case .dhcpLease(let spec):
+            return DHCPLeaseCheck.evaluate(spec, exercise: exercise, world: world)
         }
     }
 

@@ -1,18 +1,27 @@
 import Capture
+import Glibc
 import Kernel
 import NetlinkWire
 import Packets
 import Probes
 
 /// Everything netcheck sends and watches in one run, sent together and collected in one poll loop:
-/// echo requests, captures of their frames on the links the exercise names, and ARP requests of its own.
+/// echo requests, captures on the links the exercise names, ARP requests, DHCP discovers and TCP SYNs of its own.
 struct ProbeResults {
-    /// Echo outcomes by reachability check id.
+    /// Echo outcomes by the id of the check that sent them (reachability, source NAT).
     var echo: [String: Result<EchoOutcome, Error>] = [:]
-    /// The ICMP identifier each ping carried, by reachability check id.
+    /// The ICMP identifier each ping carried, by check id.
     var identifiers: [String: UInt16] = [:]
-    /// What each capture saw, by the id of the check it serves (frames and ARP checks).
+    /// What each capture saw, by capture key: the check id, or `ID#inside` / `ID#outside` for NAT checks.
     var captures: [String: Result<[CapturedFrame], Error>] = [:]
+    /// The TCP source port of each NAT check's SYN, and the errno if it could not be sent.
+    var synPorts: [String: UInt16] = [:]
+    var synErrors: [String: Error] = [:]
+    /// The transaction id of each DHCP check's DISCOVER.
+    var dhcpTransactions: [String: UInt32] = [:]
+
+    static func insideKey(_ id: String) -> String { id + "#inside" }
+    static func outsideKey(_ id: String) -> String { id + "#outside" }
 }
 
 struct Probing {
@@ -20,58 +29,55 @@ struct Probing {
     let world: World
     let timeout: Duration
 
+    /// One capture to open, and what to make of it once open.
+    struct PlannedCapture {
+        var key: String
+        var request: LiveCapture.Request
+        /// Builds the watcher from the opened handles: this one and, when `injector` is set, a second handle
+        /// on the same link that sends (so the first sees what is sent cross like any other frame).
+        var injector: Bool
+        var make: (LiveCapture, LiveCapture?) -> FrameWatcher
+    }
+
     func run() -> ProbeResults {
         var results = ProbeResults()
         var pingIDs: [String] = []
         var requests: [EchoRequest] = []
         for check in plan.checks {
-            guard case .reachability(let spec) = check.kind, let place = world.place(spec.from) else { continue }
-            pingIDs.append(check.id)
-            requests.append(EchoRequest(namespace: place.namespace, source: spec.source, destination: spec.to))
-        }
-        let identifiers = EchoProbe.makeIdentifiers(count: requests.count)
-        results.identifiers = Dictionary(uniqueKeysWithValues: zip(pingIDs, identifiers))
-
-        // Captures are open before anything is sent, so the first frame is not missed. They are opened (and
-        // closed) all at once: each packet socket costs the kernel a grace period.
-        var planned: [(check: String, kind: CheckKind, place: World.Place, requests: [LiveCapture.Request])] = []
-        for check in plan.checks {
             switch check.kind {
-            case let .frames(ping, spec, frame):
-                guard let id = results.identifiers[ping], let place = world.place(frame.namespace) else { continue }
-                planned.append((check.id, check.kind, place, [LiveCapture.Request(
-                    interface: frame.link, namespace: place.namespace, filter: Self.framesFilter(spec, identifier: id))]))
-            case .arp(let spec):
-                guard let place = world.place(spec.namespace) else { continue }
-                planned.append((check.id, check.kind, place, [
-                    LiveCapture.Request(interface: spec.link, namespace: place.namespace, filter: Self.arpFilter(spec)),
-                    // A second handle sends the request, so the first one sees it cross like any other frame.
-                    LiveCapture.Request(interface: spec.link, namespace: place.namespace, filter: "less 1"),
-                ]))
+            case .reachability(let spec):
+                guard let place = world.place(spec.from) else { continue }
+                pingIDs.append(check.id)
+                requests.append(EchoRequest(namespace: place.namespace, source: spec.source, destination: spec.to))
+            case .nat(let spec) where spec.port == nil:
+                guard let place = world.place(spec.from) else { continue }
+                pingIDs.append(check.id)
+                requests.append(EchoRequest(namespace: place.namespace, source: nil, destination: spec.to))
             default:
                 continue
             }
         }
-        let opened = LiveCapture.open(planned.flatMap(\.requests))
+        let identifiers = EchoProbe.makeIdentifiers(count: requests.count)
+        results.identifiers = Dictionary(uniqueKeysWithValues: zip(pingIDs, identifiers))
+
+        let planned = plan.checks.flatMap { captures(for: $0, results: &results) }
+        // Captures are open before anything is sent, so the first frame is not missed. They are opened (and
+        // closed) all at once: each packet socket costs the kernel a grace period.
+        let requestsToOpen = planned.flatMap { p in p.injector ? [p.request, Self.injectorRequest(p.request)] : [p.request] }
+        let opened = LiveCapture.open(requestsToOpen)
         let allCaptures = opened.compactMap { try? $0.get() }
         defer { LiveCapture.close(allCaptures) }
         var watchers: [String: FrameWatcher] = [:]
         var next = 0
         for item in planned {
-            let mine = opened[next..<next + item.requests.count]
-            next += item.requests.count
+            let count = item.injector ? 2 : 1
+            let mine = opened[next..<next + count]
+            next += count
             do {
-                let captures = try mine.map { try $0.get() }
-                switch item.kind {
-                case let .frames(_, spec, _):
-                    watchers[item.check] = Self.framesWatcher(spec, capture: captures[0])
-                case .arp(let spec):
-                    watchers[item.check] = Self.arpWatcher(spec, in: item.place, capture: captures[0], injector: captures[1])
-                default:
-                    break
-                }
+                let handles = try mine.map { try $0.get() }
+                watchers[item.key] = item.make(handles[0], handles.count > 1 ? handles[1] : nil)
             } catch {
-                results.captures[item.check] = .failure(error)
+                results.captures[item.key] = .failure(error)
             }
         }
 
@@ -81,14 +87,108 @@ struct Probing {
         } catch {
             for id in pingIDs { results.echo[id] = .failure(error) }
         }
-        for (id, watcher) in watchers {
-            results.captures[id] = watcher.startError.map { .failure($0) } ?? .success(watcher.frames)
+        for (key, watcher) in watchers {
+            if let error = watcher.startError {
+                if key.hasSuffix("#outside") { results.synErrors[String(key.dropLast("#outside".count))] = error }
+                else { results.captures[key] = .failure(error) }
+            }
+            if results.captures[key] == nil { results.captures[key] = .success(watcher.frames) }
         }
         return results
     }
 
+    /// The captures one check needs (none for checks that only inspect).
+    func captures(for check: PlannedCheck, results: inout ProbeResults) -> [PlannedCapture] {
+        switch check.kind {
+        case let .frames(ping, spec, frame):
+            guard let id = results.identifiers[ping], let place = world.place(frame.namespace) else { return [] }
+            return [PlannedCapture(key: check.id, request: .init(interface: frame.link, namespace: place.namespace,
+                                                                 filter: Self.echoFilter(identifier: id)),
+                                   injector: false, make: { capture, _ in Self.framesWatcher(spec, capture: capture) })]
+        case .arp(let spec):
+            guard let place = world.place(spec.namespace) else { return [] }
+            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace, filter: Self.arpFilter(spec)),
+                                   injector: true, make: { capture, injector in
+                                       Self.arpWatcher(spec, in: place, capture: capture, injector: injector!) })]
+        case .nat(let spec):
+            guard let inside = world.place(spec.inside.namespace), let outside = world.place(spec.outside.namespace),
+                  let from = world.place(spec.from) else { return [] }
+            let filter: String
+            var send: (() throws -> Void)?
+            if let port = spec.port {
+                let sourcePort = TCPSyn.randomSourcePort()
+                results.synPorts[check.id] = sourcePort
+                filter = "tcp port \(sourcePort)"
+                send = Self.synSender(spec, port: port, sourcePort: sourcePort, from: from, world: world)
+            } else {
+                guard let id = results.identifiers[check.id] else { return [] }
+                filter = Self.echoFilter(identifier: id)
+            }
+            let wantAnswer = spec.port != nil
+            return [
+                PlannedCapture(key: ProbeResults.insideKey(check.id),
+                               request: .init(interface: spec.inside.name, namespace: inside.namespace, filter: filter),
+                               injector: false, make: { capture, _ in Self.exchangeWatcher(capture, tcp: wantAnswer) }),
+                PlannedCapture(key: ProbeResults.outsideKey(check.id),
+                               request: .init(interface: spec.outside.name, namespace: outside.namespace, filter: filter),
+                               injector: false, make: { capture, _ in Self.exchangeWatcher(capture, tcp: wantAnswer, onStart: send) }),
+            ]
+        case .dhcpOffer(let spec):
+            guard let place = world.place(spec.client) else { return [] }
+            var rng = SystemRandomNumberGenerator()
+            let xid = UInt32.random(in: 1...UInt32.max, using: &rng)
+            results.dhcpTransactions[check.id] = xid
+            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
+                                                                 filter: "udp and (port 67 or port 68)"),
+                                   injector: true, make: { capture, injector in Self.dhcpWatcher(xid: xid, capture: capture, injector: injector!) })]
+        default:
+            return []
+        }
+    }
+
+    static func injectorRequest(_ r: LiveCapture.Request) -> LiveCapture.Request {
+        LiveCapture.Request(interface: r.interface, namespace: r.namespace, filter: "less 1")
+    }
+
+    /// Sends the SYN from `from`'s address towards `to` (the one `ip route get` picks), when the run starts.
+    static func synSender(_ spec: NATSpec, port: UInt16, sourcePort: UInt16, from: World.Place, world: World) -> () throws -> Void {
+        let source: IPv4Address?
+        if case .success(.route(_, _, let preferred, _)) = world.lookup(from, to: spec.to) { source = preferred } else { source = nil }
+        return {
+            guard let source else { throw KernelError("ip route get \(spec.to)", namespace: from.label, errno: ENETUNREACH) }
+            if let errno = try TCPSyn.send(from: from.namespace, source: source, sourcePort: sourcePort, to: spec.to, port: port) {
+                throw KernelError("send TCP SYN to \(spec.to):\(port)", namespace: from.label, errno: errno)
+            }
+        }
+    }
+
+    /// Satisfied once a request and its answer have crossed: echo request and reply, or SYN and SYN-ACK/RST.
+    static func exchangeWatcher(_ capture: LiveCapture, tcp: Bool, onStart: (() throws -> Void)? = nil) -> FrameWatcher {
+        FrameWatcher(capture: capture, satisfied: { frames in
+            let seen = frames.map(SeenFrame.init)
+            if tcp {
+                return seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x02 } ?? false }
+                    && seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 } ?? false }
+            }
+            return seen.contains { $0.icmp?.type == 8 } && seen.contains { $0.icmp?.type == 0 }
+        }, onStart: onStart)
+    }
+
+    /// Sends a DISCOVER from a fresh random hardware address (never a REQUEST: no lease is taken) and waits
+    /// for the OFFER that answers it.
+    static func dhcpWatcher(xid: UInt32, capture: LiveCapture, injector: LiveCapture) -> FrameWatcher {
+        var rng = SystemRandomNumberGenerator()
+        // Locally administered, unicast.
+        let mac = MACAddress(bytes: [0x02] + (0..<5).map { _ in UInt8.random(in: 0...255, using: &rng) })!
+        return FrameWatcher(capture: capture, satisfied: { frames in
+            frames.map(SeenFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
+        }, onStart: {
+            try injector.inject(DHCPMessage.discoverFrame(clientMAC: mac, transactionID: xid))
+        })
+    }
+
     /// `tcpdump -i LINK 'icmp and icmp[4:2] = ID'`: the ping's echo request and reply, nothing else.
-    static func framesFilter(_ spec: ReachabilitySpec, identifier: UInt16) -> String {
+    static func echoFilter(identifier: UInt16) -> String {
         "icmp and icmp[4:2] = \(identifier) and (icmp[0] = 8 or icmp[0] = 0)"
     }
 

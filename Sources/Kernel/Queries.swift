@@ -84,6 +84,34 @@ extension NetworkNamespace {
         }
     }
 
+    /// Local UDP ports something is bound to in this namespace (`ss -uln`), read from /proc/thread-self/net/udp
+    /// while inside it (the thread's namespace, not the process's).
+    public func boundUDPPorts() throws -> Set<UInt16> {
+        let text = try run { () throws -> String in
+            let fd = open("/proc/thread-self/net/udp", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw KernelError("read /proc/net/udp", namespace: label, errno: errno) }
+            defer { close(fd) }
+            var data: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n < 0 { throw KernelError("read /proc/net/udp", namespace: label, errno: errno) }
+                if n == 0 { break }
+                data += buffer[0..<n]
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        // "  sl  local_address rem_address   st ..." then "   0: 00000000:0043 00000000:0000 07 ...".
+        var ports: Set<UInt16> = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 2, let colon = fields[1].lastIndex(of: ":"),
+                  let port = UInt16(fields[1][fields[1].index(after: colon)...], radix: 16) else { continue }
+            ports.insert(port)
+        }
+        return ports
+    }
+
     /// `sysctl KEY` inside this namespace: /proc/sys/net follows the namespace of the thread that opens it.
     /// nil when the key does not exist.
     public func sysctl(_ key: String) throws -> String? {

@@ -22,6 +22,9 @@ struct SeenFrame {
     var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }
     var icmp: ICMPMessage? { if case .icmp(let m)? = ipv4?.transport { return m }; return nil }
     var arp: ARPPacket? { if case .arp(let a)? = frame?.payload { return a }; return nil }
+    var tcp: TCPSegment? { if case .tcp(let t)? = ipv4?.transport { return t }; return nil }
+    var udp: UDPDatagram? { if case .udp(let u)? = ipv4?.transport { return u }; return nil }
+    var dhcp: DHCPMessage? { udp?.dhcp }
 }
 
 /// Causes behind a wrong MAC on the wire, shared by the layer-2 checks.

@@ -14,6 +14,11 @@ public enum CheckKind: Sendable, Hashable {
     case arp(ARPSpec)
     case neighbour(NeighbourSpec)
     case forwarding(ForwardingSpec)
+    case nat(NATSpec)
+    /// The server offers an address in the range to netcheck's own DISCOVER.
+    case dhcpOffer(DHCPSpec)
+    /// The client holds a leased address in the range.
+    case dhcpLease(DHCPSpec)
 }
 
 /// One check of an exercise, before it runs: its stable id (what graders key on), its title, the
@@ -124,6 +129,34 @@ public struct Plan: Sendable {
                 title: Localized(en: "\(f.bridge) (\(f.namespace)) has learned \(f.mac) on \(f.port)",
                                  ja: "\(f.namespace) の \(f.bridge) が \(f.port) で \(f.mac) を学習している"),
                 namespaces: [f.namespace], kind: .forwarding(f), hint: f.hint))
+        }
+        for n in e.nat {
+            let id: String, title: Localized
+            switch n.kind {
+            case .source:
+                id = n.id ?? "\(n.router).snat.\(n.from)"
+                title = Localized(en: "\(n.router) translates the source of packets from \(n.from) to \(n.translated)",
+                                  ja: "\(n.router) が \(n.from) からのパケットの送信元を \(n.translated) に変換する")
+            case .destination:
+                let port = n.port.map { ":\($0)" } ?? ""
+                id = n.id ?? "\(n.router).dnat.\(n.to)\(port)"
+                title = Localized(en: "\(n.router) forwards \(n.to)\(port) to \(n.translated)\(port)",
+                                  ja: "\(n.router) が \(n.to)\(port) 宛てを \(n.translated)\(port) に転送する")
+            }
+            checks.append(PlannedCheck(id: id, title: title, namespaces: [n.from, n.router, n.inside.namespace, n.outside.namespace],
+                                       kind: .nat(n), hint: n.hint))
+        }
+        for d in e.dhcp {
+            checks.append(PlannedCheck(
+                id: d.id.map { $0 + ".offer" } ?? "\(d.server).dhcp.offer",
+                title: Localized(en: "a DHCP server answers on \(d.link)'s segment with an address in \(d.rangeText)",
+                                 ja: "\(d.link) のセグメントで DHCP サーバーが \(d.rangeText) のアドレスを提示する"),
+                namespaces: [d.client, d.server], kind: .dhcpOffer(d), hint: d.hint))
+            checks.append(PlannedCheck(
+                id: d.id.map { $0 + ".lease" } ?? "\(d.client).dhcp.lease",
+                title: Localized(en: "\(d.link) in \(d.client) got its address from DHCP, in \(d.rangeText)",
+                                 ja: "\(d.client) の \(d.link) のアドレスが DHCP で \(d.rangeText) から割り当てられている"),
+                namespaces: [d.client], kind: .dhcpLease(d), hint: d.hint))
         }
         self.checks = checks
     }

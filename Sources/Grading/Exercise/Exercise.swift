@@ -20,6 +20,10 @@ public struct Exercise: Sendable {
     public var neighbours: [NeighbourSpec] = []
     /// MACs a bridge must have learned on given ports after the probes (`bridge fdb`).
     public var forwarding: [ForwardingSpec] = []
+    /// Address translations a router must perform, proven on the wire on both sides of it (chapter 7).
+    public var nat: [NATSpec] = []
+    /// DHCP: a server that offers addresses and a client that took one (chapter 6).
+    public var dhcp: [DHCPSpec] = []
     /// The file it was loaded from, for messages.
     public var file: String
 
@@ -151,4 +155,46 @@ public struct ForwardingSpec: Sendable, Hashable {
     public var mac: MACAddress
     public var id: String?
     public var hint: Localized?
+}
+
+/// A translation by `router`, seen on both sides: netcheck sends a probe from `from` to `to` (an ICMP echo, or a
+/// TCP SYN to `port`) and watches `inside` (the private side) and `outside` (the public side) at once.
+///
+/// - source NAT (`iptables -t nat -A POSTROUTING … -j MASQUERADE`): the probe leaves `inside` from its own
+///   address and crosses `outside` from `translated`;
+/// - destination NAT (`… PREROUTING … -j DNAT --to-destination …`): the probe crosses `outside` to `to:port`
+///   and arrives on `inside` to `translated:port`, its source unchanged.
+public struct NATSpec: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case source = "snat", destination = "dnat" }
+    public var kind: Kind
+    public var router: String
+    public var from: String
+    public var to: IPv4Address
+    public var port: UInt16?
+    public var inside: Endpoint
+    public var outside: Endpoint
+    public var translated: IPv4Address
+    /// The book's command, quoted in hints.
+    public var command: String?
+    public var id: String?
+    public var hint: Localized?
+}
+
+/// A DHCP server in `server` serving the segment of `link` in `client`: netcheck's own DHCPDISCOVER from that
+/// link is answered with an offer inside `range`; the client holds a leased (finite-lifetime) address in the
+/// range.
+public struct DHCPSpec: Sendable, Hashable {
+    public var client: String
+    public var link: String
+    public var server: String
+    public var rangeStart: IPv4Address
+    public var rangeEnd: IPv4Address
+    /// The book's commands for the server and the client, quoted in hints.
+    public var serverCommand: String?
+    public var clientCommand: String?
+    public var id: String?
+    public var hint: Localized?
+
+    public func inRange(_ a: IPv4Address) -> Bool { rangeStart <= a && a <= rangeEnd }
+    public var rangeText: String { "\(rangeStart)-\(rangeEnd)" }
 }

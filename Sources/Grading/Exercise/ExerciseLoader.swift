@@ -18,7 +18,7 @@ public enum ExerciseLoader {
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
-            "reachability", "arp", "neighbors", "fdb",
+            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp",
         ])
         let id = try root.string("id")
         guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -47,6 +47,8 @@ public enum ExerciseLoader {
         exercise.arp = try root.array("arp").map(arp)
         exercise.neighbours = try root.array("neighbors").map(neighbour)
         exercise.forwarding = try root.array("fdb").map(forwarding)
+        exercise.nat = try root.array("nat").map(nat)
+        exercise.dhcp = try root.array("dhcp").map(dhcp)
         try crossCheck(&exercise, root: root)
         return exercise
     }
@@ -155,6 +157,40 @@ public enum ExerciseLoader {
                              id: try o.optionalString("id"), hint: try o.localized("hint"))
     }
 
+    static func endpoint(_ o: JSONObjectReader, _ key: String) throws -> Endpoint {
+        guard let node = o.child(key) else { throw o.missing(key) }
+        let e = try node.object(keys: ["namespace", "link"])
+        return Endpoint(namespace: try e.string("namespace"), name: try interfaceName(e, "link"))
+    }
+
+    static func nat(_ node: JSONNode) throws -> NATSpec {
+        let o = try node.object(keys: ["type", "router", "from", "to", "port", "inside", "outside", "translated", "command", "id", "hint"])
+        let kind = try o.parsed("type", as: "\"snat\" or \"dnat\"", NATSpec.Kind.init(rawValue:))!
+        let port = try o.optionalInt("port", in: 1...65535).map(UInt16.init)
+        if kind == .destination && port == nil { throw node.error("destination NAT is probed with TCP: give the port", field: "port") }
+        return NATSpec(kind: kind, router: try o.string("router"), from: try o.string("from"),
+                       to: try o.parsed("to", as: "an IPv4 address", IPv4Address.init)!, port: port,
+                       inside: try endpoint(o, "inside"), outside: try endpoint(o, "outside"),
+                       translated: try o.parsed("translated", as: "an IPv4 address", IPv4Address.init)!,
+                       command: try o.optionalString("command"), id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
+    static func dhcp(_ node: JSONNode) throws -> DHCPSpec {
+        let o = try node.object(keys: ["client", "link", "server", "range", "server_command", "client_command", "id", "hint"])
+        guard let rangeNode = o.child("range") else { throw o.missing("range") }
+        let bounds = try rangeNode.array()
+        guard bounds.count == 2 else { throw rangeNode.error("expected [first, last], two IPv4 addresses", field: "range") }
+        let addresses = try bounds.map { b -> IPv4Address in
+            guard let a = IPv4Address(try b.string()) else { throw b.error("expected an IPv4 address", field: "range") }
+            return a
+        }
+        guard addresses[0] <= addresses[1] else { throw rangeNode.error("the first address is after the last", field: "range") }
+        return DHCPSpec(client: try o.string("client"), link: try interfaceName(o, "link"), server: try o.string("server"),
+                        rangeStart: addresses[0], rangeEnd: addresses[1],
+                        serverCommand: try o.optionalString("server_command"), clientCommand: try o.optionalString("client_command"),
+                        id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
     static func forwarding(_ node: JSONNode) throws -> ForwardingSpec {
         let o = try node.object(keys: ["namespace", "bridge", "port", "mac", "id", "hint"])
         return ForwardingSpec(namespace: try o.string("namespace"), bridge: try interfaceName(o, "bridge"),
@@ -208,6 +244,15 @@ public enum ExerciseLoader {
             }
         }
         for (i, n) in exercise.neighbours.enumerated() { try known(n.namespace, "/neighbors/\(i)", "namespace") }
+        for (i, n) in exercise.nat.enumerated() {
+            for (field, ns) in [("router", n.router), ("from", n.from), ("inside", n.inside.namespace), ("outside", n.outside.namespace)] {
+                try known(ns, "/nat/\(i)", field)
+            }
+        }
+        for (i, d) in exercise.dhcp.enumerated() {
+            try known(d.client, "/dhcp/\(i)", "client")
+            try known(d.server, "/dhcp/\(i)", "server")
+        }
         for (i, f) in exercise.forwarding.enumerated() {
             try known(f.namespace, "/fdb/\(i)", "namespace")
             for (field, name) in [("bridge", f.bridge), ("port", f.port)] where exercise.link(f.namespace, name) == nil {

@@ -34,4 +34,30 @@ public enum Cause: Hashable, Sendable {
     case destinationUnowned(address: IPv4Address)
     /// The outgoing link has no carrier: its peer is down.
     case peerDown(namespace: String, link: String, peer: Endpoint?)
+    // NAT (chapter 7): `rule` is the offending rule as `nft list ruleset` prints it; `command` the book's rule.
+    /// No rule of that kind (snat: MASQUERADE/SNAT; dnat: DNAT) in the namespace's ruleset.
+    case natMissing(namespace: String, kind: String, command: String?)
+    /// A source NAT rule limited to the wrong output interface (`-o gw-veth0` instead of gw-veth1).
+    case natWrongInterface(namespace: String, rule: String, found: String, expected: String, command: String?)
+    /// The rule is in a chain of the wrong hook (DNAT in OUTPUT instead of PREROUTING, SNAT in INPUT …).
+    case natWrongChain(namespace: String, rule: String, found: String, expected: String, command: String?)
+    /// The rule matches other packets than the probe: `what` says which part ("destination 203.0.113.1").
+    case natWrongMatch(namespace: String, rule: String, what: String, command: String?)
+    /// The rule translates to another address (or port) than the exercise's.
+    case natWrongTarget(namespace: String, rule: String?, found: String, expected: String, command: String?)
+    /// Rules look right but the probe was not translated (`ruleset` lists them).
+    case natNotApplied(namespace: String, rules: [String], command: String?)
+    // DHCP (chapter 6)
+    /// No process serves DHCP (UDP port 67) in the server namespace.
+    case dhcpServerNotRunning(namespace: String, command: String?)
+    /// Something listens on port 67 but does not answer on this segment (wrong --interface, or a range outside it).
+    case dhcpServerSilent(namespace: String, link: String, command: String?)
+    /// The offer is outside the exercise's range.
+    case dhcpRangeMismatch(offered: IPv4Address, range: String, command: String?)
+    /// The client's interface has no IPv4 address: dhclient never ran (or failed).
+    case dhcpNoLease(namespace: String, link: String, command: String?)
+    /// The client's address never expires: typed by hand, not leased.
+    case dhcpStaticAddress(namespace: String, link: String, address: IPv4Prefix, command: String?)
+    /// A leased address outside the range.
+    case dhcpLeaseOutOfRange(namespace: String, link: String, address: IPv4Prefix, range: String, command: String?)
 }

@@ -78,6 +78,42 @@ extension Cause {
             let pj = peer.map { "\($0.namespace) の \($0.name)" } ?? "相手側"
             return Localized(en: "\(link) in \(ns) has no carrier: \(p) is DOWN",
                              ja: "\(ns) の \(link) はリンクが上がっていません: \(pj) が DOWN です")
+        case let .natMissing(ns, kind, _):
+            let what = kind == "dnat" ? "DNAT" : "source NAT (MASQUERADE or SNAT)"
+            let whatJa = kind == "dnat" ? "DNAT" : "送信元 NAT (MASQUERADE または SNAT)"
+            return Localized(en: "\(ns) has no \(what) rule", ja: "\(ns) に \(whatJa) のルールがありません")
+        case let .natWrongInterface(ns, rule, found, expected, _):
+            return Localized(en: "the NAT rule in \(ns) (`\(rule)`) applies to packets leaving \(found), but they leave by \(expected)",
+                             ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) から出るパケットが対象ですが、パケットは \(expected) から出ます")
+        case let .natWrongChain(ns, rule, found, expected, _):
+            return Localized(en: "the NAT rule in \(ns) (`\(rule)`) is in \(found), where the probe never passes; it belongs in \(expected)",
+                             ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) にあり、パケットはそこを通りません。\(expected) に置く必要があります")
+        case let .natWrongMatch(ns, rule, what, _):
+            return Localized(en: "the NAT rule in \(ns) (`\(rule)`) does not match the probe: \(what)",
+                             ja: "\(ns) の NAT ルール (`\(rule)`) がパケットに一致しません: \(what)")
+        case let .natWrongTarget(ns, rule, found, expected, _):
+            let r = rule.map { " (`\($0)`)" } ?? ""
+            return Localized(en: "\(ns) translates to \(found)\(r), not to \(expected)", ja: "\(ns) は\(r) \(expected) ではなく \(found) に変換しています")
+        case let .natNotApplied(ns, rules, _):
+            let list = rules.isEmpty ? "" : " (rules: " + rules.map { "`\($0)`" }.joined(separator: ", ") + ")"
+            let listJa = rules.isEmpty ? "" : " (ルール: " + rules.map { "`\($0)`" }.joined(separator: "、") + ")"
+            return Localized(en: "\(ns) has NAT rules\(list), but the probe was not translated",
+                             ja: "\(ns) に NAT ルールはありますが\(listJa)、パケットは変換されませんでした")
+        case let .dhcpServerNotRunning(ns, _):
+            return Localized(en: "no DHCP server is running in \(ns) (nothing listens on UDP port 67)",
+                             ja: "\(ns) で DHCP サーバーが動いていません (UDP 67 番ポートで待ち受けているものがありません)")
+        case let .dhcpServerSilent(ns, link, _):
+            return Localized(en: "a DHCP server runs in \(ns) but did not answer a DISCOVER from \(link)'s segment",
+                             ja: "\(ns) で DHCP サーバーは動いていますが、\(link) のセグメントからの DISCOVER に応答しませんでした")
+        case let .dhcpRangeMismatch(offered, range, _):
+            return Localized(en: "the server offered \(offered), outside \(range)", ja: "サーバーが提示したのは \(range) の外の \(offered) です")
+        case let .dhcpNoLease(ns, link, _):
+            return Localized(en: "\(link) in \(ns) has no IPv4 address: the DHCP client has not run", ja: "\(ns) の \(link) に IPv4 アドレスがありません。DHCP クライアントが実行されていません")
+        case let .dhcpStaticAddress(ns, link, address, _):
+            return Localized(en: "\(address) on \(link) in \(ns) never expires: it was set by hand, not leased by DHCP",
+                             ja: "\(ns) の \(link) の \(address) は有効期限が無期限です。DHCP ではなく手で設定されています")
+        case let .dhcpLeaseOutOfRange(ns, link, address, range, _):
+            return Localized(en: "\(link) in \(ns) leased \(address), outside \(range)", ja: "\(ns) の \(link) が借りた \(address) は \(range) の外です")
         }
     }
 
@@ -152,6 +188,39 @@ extension Cause {
             }
             return Localized(en: "Find the other end (`ip -d link show` in each namespace) and bring it up (`ip link set NAME up`).",
                              ja: "相手側の端を探し (各ネームスペースで `ip -d link show`)、UP にしてください (`ip link set NAME up`)。")
+        case let .natMissing(ns, kind, command):
+            let listing = inNamespace(ns, "iptables -t nat -L -n -v")
+            guard let command else {
+                return Localized(en: "Add the \(kind == "dnat" ? "DNAT" : "MASQUERADE") rule to the nat table (see the rules with `\(listing)`).",
+                                 ja: "nat テーブルに \(kind == "dnat" ? "DNAT" : "MASQUERADE") のルールを追加してください (`\(listing)` で確認できます)。")
+            }
+            return run(command, en: "Add the rule", ja: "ルールを追加してください")
+        case let .natWrongInterface(ns, _, _, _, command), let .natWrongChain(ns, _, _, _, command),
+             let .natWrongMatch(ns, _, _, command), let .natWrongTarget(ns, _, _, _, command), let .natNotApplied(ns, _, command):
+            let listing = inNamespace(ns, "iptables -t nat -L --line-numbers -n -v")
+            let delete = inNamespace(ns, "iptables -t nat -D CHAIN NUMBER")
+            let add = command.map { "`\($0)`" } ?? "the right rule"
+            let addJa = command.map { "`\($0)`" } ?? "正しいルール"
+            return Localized(en: "List the rules with `\(listing)`, delete the wrong one (`\(delete)`) and add \(add).",
+                             ja: "`\(listing)` でルールを確認し、間違ったルールを削除して (`\(delete)`)、\(addJa) を追加してください。")
+        case let .dhcpServerNotRunning(ns, command), let .dhcpServerSilent(ns, _, command):
+            let start = command ?? inNamespace(ns, "dnsmasq --dhcp-range=FIRST,LAST,MASK --interface=IFACE --port 0 --no-resolv --no-daemon")
+            return run(start, en: "Start the server on the segment's interface, with a range inside its network",
+                       ja: "セグメント側のインターフェースで、そのネットワーク内の範囲を指定してサーバーを起動してください")
+        case let .dhcpRangeMismatch(_, range, command):
+            let start = command.map { ": `\($0)`" } ?? ""
+            return Localized(en: "Give the server the range \(range)\(start).", ja: "サーバーに範囲 \(range) を指定してください\(start)。")
+        case let .dhcpNoLease(ns, link, command):
+            return run(command ?? inNamespace(ns, "dhclient \(link)"), en: "Run the DHCP client", ja: "DHCP クライアントを実行してください")
+        case let .dhcpStaticAddress(ns, link, address, command):
+            let del = inNamespace(ns, "ip address del \(address) dev \(link)")
+            let client = command ?? inNamespace(ns, "dhclient \(link)")
+            return Localized(en: "Remove it (`\(del)`) and let DHCP assign one: `\(client)`.",
+                             ja: "手で付けたアドレスを削除し (`\(del)`)、DHCP で割り当ててください: `\(client)`。")
+        case let .dhcpLeaseOutOfRange(ns, link, _, _, command):
+            let client = command ?? inNamespace(ns, "dhclient \(link)")
+            return Localized(en: "Check the server's --dhcp-range, then renew: `\(inNamespace(ns, "dhclient -r \(link)"))` and `\(client)`.",
+                             ja: "サーバーの --dhcp-range を確認してから更新してください: `\(inNamespace(ns, "dhclient -r \(link)"))` の後に `\(client)`。")
         }
     }
 

@@ -1,0 +1,94 @@
+import Capture
+import Kernel
+import NetlinkWire
+import Packets
+
+/// The DHCP server answers on the segment: netcheck's own DISCOVER (fresh random hardware address, never a
+/// REQUEST, so no lease is taken) gets an OFFER inside the exercise's range.
+enum DHCPOfferCheck {
+    static func evaluate(_ spec: DHCPSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
+        let expected = Localized(en: "an OFFER in \(spec.rangeText) to a DISCOVER sent from \(spec.link) (\(spec.client))",
+                                 ja: "\(spec.client) の \(spec.link) から送った DISCOVER に \(spec.rangeText) のアドレスの OFFER が返る")
+        for ns in [spec.client, spec.server] where world.place(ns) == nil {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
+        }
+        let frames: [CapturedFrame]
+        switch probes.captures[check.id] {
+        case .failure(let e as CaptureError)? where e.isLinkProblem:
+            return .fail(expected, cause: Layer2.linkCause(spec.client, spec.link, exercise: exercise, world: world))
+        case .failure(let e)?: return .error(expected, e)
+        case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(spec.client))
+        case .success(let fs)?: frames = fs
+        }
+        let seen = frames.map(SeenFrame.init)
+        let xid = probes.dhcpTransactions[check.id]
+        let mine = seen.filter { $0.dhcp?.transactionID == xid }
+        var verdict: Verdict
+        if let offer = mine.first(where: { $0.dhcp?.messageType == 2 })?.dhcp {
+            let from = offer.serverIdentifier.map { " from \($0)" } ?? ""
+            let lease = offer.leaseSeconds.map { ", lease \($0) s" } ?? ""
+            let observed = Localized("OFFER \(offer.yourAddress)\(from)\(lease)")
+            if spec.inRange(offer.yourAddress) {
+                verdict = .pass(expected, observed: observed)
+            } else {
+                verdict = .fail(expected, cause: .dhcpRangeMismatch(offered: offer.yourAddress, range: spec.rangeText, command: spec.serverCommand),
+                                observedPrefix: observed)
+            }
+        } else {
+            let observed = Localized(en: "no OFFER answered the DISCOVER", ja: "DISCOVER に OFFER が返りませんでした")
+            verdict = .fail(expected, cause: silenceCause(spec, exercise: exercise, world: world), observedPrefix: observed)
+        }
+        verdict.evidence = seen.flatMap { s -> [String] in
+            guard let frame = s.frame, let detail = TcpdumpFormat.detail(frame) else { return [s.line] }
+            return [s.line, "    " + detail]
+        }
+        return verdict
+    }
+
+    /// Why nobody answered: the segment's links, then whether a server runs at all.
+    static func silenceCause(_ spec: DHCPSpec, exercise: Exercise, world: World) -> Cause {
+        for link in exercise.links where link.namespace == spec.client || link.namespace == spec.server {
+            if let place = world.place(link.namespace), let cause = LinkCheck.cause(link, exercise: exercise, world: world, place: place) {
+                return cause
+            }
+        }
+        if let server = world.place(spec.server), let ports = try? server.namespace.boundUDPPorts(), !ports.contains(67) {
+            return .dhcpServerNotRunning(namespace: spec.server, command: spec.serverCommand)
+        }
+        return .dhcpServerSilent(namespace: spec.server, link: spec.link, command: spec.serverCommand)
+    }
+}
+
+/// The client holds an address leased by DHCP: in the range, with a finite lifetime (an address typed with
+/// `ip address add` never expires).
+enum DHCPLeaseCheck {
+    static func evaluate(_ spec: DHCPSpec, exercise: Exercise, world: World) -> Verdict {
+        let expected = Localized(en: "\(spec.link) in \(spec.client) has a leased address in \(spec.rangeText)",
+                                 ja: "\(spec.client) の \(spec.link) に DHCP で借りた \(spec.rangeText) のアドレスがある")
+        guard let place = world.place(spec.client) else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.client)) }
+        guard let link = place.snapshot.link(named: spec.link) else {
+            return .fail(expected, cause: Layer2.linkCause(spec.client, spec.link, exercise: exercise, world: world))
+        }
+        let addresses = place.snapshot.addresses(on: link)
+        func describe(_ a: InterfaceAddress) -> String {
+            let life = a.validLifetime.map { $0 == UInt32.max ? "forever" : "\($0)sec" } ?? "?"
+            return "\(a.prefix.cidr) valid_lft \(life)"
+        }
+        let leased = addresses.filter { ($0.validLifetime ?? UInt32.max) != UInt32.max }
+        if let good = leased.first(where: { spec.inRange($0.address) }) {
+            return .pass(expected, observed: Localized("inet " + describe(good)))
+        }
+        if let out = leased.first {
+            return .fail(expected, cause: .dhcpLeaseOutOfRange(namespace: spec.client, link: spec.link, address: out.prefix,
+                                                                range: spec.rangeText, command: spec.clientCommand))
+        }
+        if let typed = addresses.first {
+            return .fail(expected, cause: .dhcpStaticAddress(namespace: spec.client, link: spec.link, address: typed.prefix,
+                                                              command: spec.clientCommand), observedPrefix: Localized("inet " + describe(typed)))
+        }
+        if let linkSpec = exercise.link(spec.client, spec.link), let cause = LinkCheck.cause(linkSpec, exercise: exercise, world: world, place: place) {
+            return .fail(expected, cause: cause)
+        }
+        return .fail(expected, cause: .dhcpNoLease(namespace: spec.client, link: spec.link, command: spec.clientCommand))
+    }
+}

@@ -1,0 +1,242 @@
+import Capture
+import Glibc
+import Kernel
+import Netfilter
+import NetlinkWire
+import Packets
+import Probes
+
+/// A translation proven on the wire: the same probe seen on the private and on the public side of the router,
+/// with the addresses the exercise names on each side. Any ruleset that translates passes (MASQUERADE, SNAT,
+/// native nft); the ruleset is read only when the behaviour is wrong, to name the rule at fault.
+enum NATCheck {
+    static func expected(_ spec: NATSpec, original: IPv4Address?) -> Localized {
+        let o = original.map(\.description) ?? spec.from
+        switch spec.kind {
+        case .source:
+            return Localized(en: "\(o) > \(spec.to) on \(spec.inside.name), \(spec.translated) > \(spec.to) on \(spec.outside.name), and the reply translated back",
+                             ja: "\(spec.inside.name) では \(o) > \(spec.to)、\(spec.outside.name) では \(spec.translated) > \(spec.to)、応答は元に戻る")
+        case .destination:
+            let port = spec.port.map { ".\($0)" } ?? ""
+            return Localized(en: "\(o) > \(spec.to)\(port) on \(spec.outside.name) arrives on \(spec.inside.name) as \(o) > \(spec.translated)\(port), and the answer returns from \(spec.to)\(port)",
+                             ja: "\(spec.outside.name) の \(o) > \(spec.to)\(port) が \(spec.inside.name) では \(o) > \(spec.translated)\(port) になり、応答は \(spec.to)\(port) から戻る")
+        }
+    }
+
+    struct Sides {
+        var inside: [SeenFrame]
+        var outside: [SeenFrame]
+        var evidence: [String]
+    }
+
+    static func evaluate(_ spec: NATSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
+        let fromPlace = world.place(spec.from)
+        var original: IPv4Address?
+        if let fromPlace, case .success(.route(_, _, let src, _)) = world.lookup(fromPlace, to: spec.to) { original = src }
+        let expected = expected(spec, original: original)
+        for ns in [spec.from, spec.router, spec.inside.namespace, spec.outside.namespace] where world.place(ns) == nil {
+            return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
+        }
+        var frames: [String: [SeenFrame]] = [:]
+        for (side, endpoint) in [(ProbeResults.insideKey(check.id), spec.inside), (ProbeResults.outsideKey(check.id), spec.outside)] {
+            switch probes.captures[side] {
+            case .failure(let e as CaptureError)? where e.isLinkProblem:
+                return .fail(expected, cause: Layer2.linkCause(endpoint.namespace, endpoint.name, exercise: exercise, world: world))
+            case .failure(let e)?: return .error(expected, e)
+            case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(endpoint.namespace))
+            case .success(let fs)?: frames[side] = fs.map(SeenFrame.init)
+            }
+        }
+        // A SYN the kernel refused to route is the learner's network speaking (no route): judged from the wire below.
+        if let e = probes.synErrors[check.id], ![ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains((e as? KernelError)?.errno ?? 0) {
+            return .error(expected, e)
+        }
+        let inside = frames[ProbeResults.insideKey(check.id)]!, outside = frames[ProbeResults.outsideKey(check.id)]!
+        let evidence = ["# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)")] + inside.map(\.line)
+            + ["# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)")] + outside.map(\.line)
+        var verdict: Verdict
+        switch spec.kind {
+        case .source: verdict = source(spec, expected: expected, inside: inside, outside: outside, exercise: exercise, world: world)
+        case .destination: verdict = destination(spec, expected: expected, inside: inside, outside: outside, exercise: exercise, world: world)
+        }
+        verdict.evidence = evidence
+        return verdict
+    }
+
+    // MARK: source NAT: an echo request from the inside
+
+    static func source(_ spec: NATSpec, expected: Localized, inside: [SeenFrame], outside: [SeenFrame],
+                       exercise: Exercise, world: World) -> Verdict {
+        let request = { (s: SeenFrame) in s.icmp?.type == 8 && s.ipv4?.destination == spec.to }
+        let inRequest = inside.first(where: request)?.ipv4
+        guard let outRequest = outside.first(where: request)?.ipv4 else {
+            let observed = Localized(
+                en: inRequest.map { "\($0.source) > \(spec.to) left on \(spec.inside.name); nothing reached \(spec.outside.name)" }
+                    ?? "no echo request to \(spec.to) crossed \(spec.inside.name)",
+                ja: inRequest.map { "\(spec.inside.name) では \($0.source) > \(spec.to) が出ましたが、\(spec.outside.name) には届きません" }
+                    ?? "\(spec.inside.name) を \(spec.to) 宛ての echo request が通りませんでした")
+            return notThrough(spec, observed: observed, exercise: exercise, world: world)
+        }
+        let seen = Localized(
+            en: "\(spec.inside.name): \(inRequest.map { "\($0.source)" } ?? "?") > \(spec.to); \(spec.outside.name): \(outRequest.source) > \(spec.to)",
+            ja: "\(spec.inside.name): \(inRequest.map { "\($0.source)" } ?? "?") > \(spec.to)、\(spec.outside.name): \(outRequest.source) > \(spec.to)")
+        if outRequest.source == spec.translated {
+            let replied = inside.contains { $0.icmp?.type == 0 && $0.ipv4?.source == spec.to && $0.ipv4?.destination == inRequest?.source }
+            let back = replied
+                ? Localized(en: "the reply was translated back to \(inRequest!.source)", ja: "応答は \(inRequest!.source) に戻されました")
+                : Localized(en: "no reply came back through \(spec.inside.name)", ja: "\(spec.inside.name) に応答が戻りませんでした")
+            let observed = Localized.join([seen, Localized(en: "the source was translated", ja: "送信元が変換されました"), back])
+            if replied { return .pass(expected, observed: observed) }
+            return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
+                en: "The translation works; the answer does not come back. Check \(spec.to)'s route back to \(spec.translated).",
+                ja: "変換はできていますが応答が戻りません。\(spec.to) から \(spec.translated) への経路を確認してください。"))
+        }
+        if let original = inRequest?.source, outRequest.source == original {
+            let worked = outside.contains { $0.icmp?.type == 0 && $0.ipv4?.destination == original }
+            let note = worked
+                ? Localized(en: "the source was NOT translated (the ping works only because the far side has a route back to \(original))",
+                            ja: "送信元が変換されていません (ping が通るのは相手側に \(original) への戻りの経路があるからです)")
+                : Localized(en: "the source was NOT translated", ja: "送信元が変換されていません")
+            let observed = Localized.join([seen, note])
+            return fail(expected, observed: observed, cause: ruleCause(spec, world: world), spec: spec)
+        }
+        let observed = Localized.join([seen, Localized(en: "translated to \(outRequest.source)", ja: "\(outRequest.source) に変換されました")])
+        return fail(expected, observed: observed, cause: ruleCause(spec, world: world, translatedTo: "\(outRequest.source)"), spec: spec)
+    }
+
+    // MARK: destination NAT: a TCP SYN from the outside
+
+    static func destination(_ spec: NATSpec, expected: Localized, inside: [SeenFrame], outside: [SeenFrame],
+                            exercise: Exercise, world: World) -> Verdict {
+        let port = spec.port ?? 0
+        func isSyn(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x02 }) ?? false }
+        func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 }) ?? false }
+        let outSyn = outside.first(where: isSyn)
+        guard let outSynIP = outSyn?.ipv4 else {
+            return notThrough(spec, observed: Localized(en: "the SYN to \(spec.to).\(port) did not cross \(spec.outside.name)",
+                                                        ja: "\(spec.to).\(port) 宛ての SYN が \(spec.outside.name) を通りませんでした"),
+                              exercise: exercise, world: world)
+        }
+        guard let inSyn = inside.first(where: isSyn), let inIP = inSyn.ipv4, let inTCP = inSyn.tcp else {
+            let observed = Localized(en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN); nothing reached \(spec.inside.name)",
+                                     ja: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN)。\(spec.inside.name) には届きません")
+            return fail(expected, observed: observed, cause: forwardingCause(spec, world: world) ?? ruleCause(spec, world: world), spec: spec)
+        }
+        let seen = Localized(
+            en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port); \(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)",
+            ja: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port)、\(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)")
+        guard inIP.destination == spec.translated, inTCP.destinationPort == port else {
+            let found = "\(inIP.destination):\(inTCP.destinationPort)"
+            return fail(expected, observed: seen, cause: .natWrongTarget(namespace: spec.router, rule: nil, found: found,
+                                                                          expected: "\(spec.translated):\(port)", command: spec.command), spec: spec)
+        }
+        guard inIP.source == outSynIP.source else {
+            return .fail(expected, observed: Localized.join([seen, Localized(en: "the source changed too", ja: "送信元まで変わっています")]),
+                         hint: spec.hint ?? Localized(
+                            en: "Destination NAT must keep the source \(outSynIP.source); a source NAT rule also matches these packets (check `-o` of your MASQUERADE rule).",
+                            ja: "DNAT では送信元 \(outSynIP.source) はそのままのはずです。送信元 NAT のルールもこのパケットに一致しています (MASQUERADE の `-o` を確認してください)。"))
+        }
+        let answer = inside.first { isAnswer($0) && $0.ipv4?.source == spec.translated }
+        let answerOut = outside.first { isAnswer($0) && $0.ipv4?.destination == outSynIP.source }
+        guard let answer, let answerTCP = answer.tcp else {
+            return .fail(expected, observed: Localized.join([seen, Localized(en: "no answer from \(spec.translated)", ja: "\(spec.translated) から応答がありません")]),
+                         hint: spec.hint ?? Localized(
+                            en: "The translation works; \(spec.translated) does not answer. Check its route back (`ip netns exec \(spec.inside.namespace) ip route`).",
+                            ja: "変換はできていますが \(spec.translated) が応答しません。戻りの経路を確認してください (`ip netns exec \(spec.inside.namespace) ip route`)。"))
+        }
+        let listener = answerTCP.flags & 0x12 == 0x12
+            ? Localized(en: "a listener on \(spec.translated):\(port) answered (SYN-ACK)", ja: "\(spec.translated):\(port) で待ち受けているプログラムが応答しました (SYN-ACK)")
+            : Localized(en: "no listener on \(spec.translated):\(port), it answered RST, which proves the translation just as well",
+                        ja: "\(spec.translated):\(port) で待ち受けているプログラムはなく RST が返りましたが、これでも変換は確かめられます")
+        guard let answerOut, answerOut.ipv4?.source == spec.to else {
+            return .fail(expected, observed: Localized.join([seen, listener, Localized(en: "the answer did not come back from \(spec.to)", ja: "応答が \(spec.to) から戻りません")]),
+                         hint: spec.hint ?? Layer2.watchHint)
+        }
+        return .pass(expected, observed: Localized.join([seen, listener, Localized(en: "the answer left from \(spec.to).\(port)", ja: "応答は \(spec.to).\(port) から返りました")]))
+    }
+
+    // MARK: causes
+
+    static func fail(_ expected: Localized, observed: Localized, cause: Cause?, spec: NATSpec) -> Verdict {
+        if let cause { return .fail(expected, cause: cause, observedPrefix: observed) }
+        return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
+    }
+
+    /// The probe did not get through the router at all: the path there, then forwarding.
+    static func notThrough(_ spec: NATSpec, observed: Localized, exercise: Exercise, world: World) -> Verdict {
+        if let cause = forwardingCause(spec, world: world) { return .fail(NATCheck.expected(spec, original: nil), cause: cause, observedPrefix: observed) }
+        let walk = PathWalk(world: world, exercise: exercise)
+        if let start = world.place(spec.from), case .blocked(let cause) = walk.walk(from: start, source: nil, to: spec.to, leg: .there) {
+            return .fail(expected(spec, original: nil), cause: cause, observedPrefix: observed)
+        }
+        return fail(expected(spec, original: nil), observed: observed, cause: ruleCause(spec, world: world), spec: spec)
+    }
+
+    static func forwardingCause(_ spec: NATSpec, world: World) -> Cause? {
+        if case .success(let v) = world.sysctl(spec.router, "net.ipv4.ip_forward"), v != "1" { return .forwardingOff(namespace: spec.router) }
+        return nil
+    }
+
+    /// Reads the router's ruleset and names what keeps the probe from being translated.
+    static func ruleCause(_ spec: NATSpec, world: World, translatedTo: String? = nil) -> Cause? {
+        guard let place = world.place(spec.router), let ruleset = try? Ruleset.read(in: place.namespace) else { return nil }
+        let ns = spec.router
+        switch spec.kind {
+        case .source:
+            let rules = ruleset.natRules.filter { if case .dnat = $0.action { return false }; return true }
+            guard !rules.isEmpty else { return .natMissing(namespace: ns, kind: "snat", command: spec.command) }
+            let outside = routerLink(facing: spec.to, in: place)
+            for rule in rules {
+                if let hook = rule.hook, hook != "postrouting" {
+                    return .natWrongChain(namespace: ns, rule: rule.text, found: rule.chain, expected: "POSTROUTING", command: spec.command)
+                }
+                if let out = rule.outputInterface, let outside, out != outside {
+                    return .natWrongInterface(namespace: ns, rule: rule.text, found: out, expected: outside, command: spec.command)
+                }
+                if let src = rule.source, let original = insideAddress(spec, world: world), !src.contains(original) {
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "source \(src.cidr) does not include \(original)", command: spec.command)
+                }
+                if case .snat(let to?) = rule.action, to != spec.translated {
+                    return .natWrongTarget(namespace: ns, rule: rule.text, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
+                }
+            }
+            if let translatedTo {
+                return .natWrongTarget(namespace: ns, rule: rules.first?.text, found: translatedTo, expected: "\(spec.translated)", command: spec.command)
+            }
+            return .natNotApplied(namespace: ns, rules: rules.map(\.text), command: spec.command)
+        case .destination:
+            let rules = ruleset.natRules.filter { if case .dnat = $0.action { return true }; return false }
+            guard !rules.isEmpty else { return .natMissing(namespace: ns, kind: "dnat", command: spec.command) }
+            for rule in rules {
+                if let hook = rule.hook, hook != "prerouting" {
+                    return .natWrongChain(namespace: ns, rule: rule.text, found: rule.chain, expected: "PREROUTING", command: spec.command)
+                }
+                if let dst = rule.destination, !dst.contains(spec.to) {
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "destination \(dst.length == 32 ? dst.address.description : dst.cidr) is not \(spec.to)", command: spec.command)
+                }
+                if let port = rule.destinationPort, let want = spec.port, port != want {
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "port \(port) is not \(want)", command: spec.command)
+                }
+                if rule.transportProtocol == "udp" {
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "it matches UDP, the connection is TCP", command: spec.command)
+                }
+                if case .dnat(let to?, let port) = rule.action, to != spec.translated || (port != nil && port != spec.port) {
+                    let found = "\(to)" + (port.map { ":\($0)" } ?? "")
+                    return .natWrongTarget(namespace: ns, rule: rule.text, found: found, expected: "\(spec.translated)", command: spec.command)
+                }
+            }
+            return .natNotApplied(namespace: ns, rules: rules.map(\.text), command: spec.command)
+        }
+    }
+
+    /// The router's interface on the subnet of `address` (where packets to it leave).
+    static func routerLink(facing address: IPv4Address, in place: World.Place) -> String? {
+        place.snapshot.addresses.first { $0.prefix.contains(address) }.flatMap { place.snapshot.link(index: $0.interfaceIndex)?.name }
+    }
+
+    /// The address the probe leaves `from` with.
+    static func insideAddress(_ spec: NATSpec, world: World) -> IPv4Address? {
+        guard let p = world.place(spec.from), case .success(.route(_, _, let src, _)) = world.lookup(p, to: spec.to) else { return nil }
+        return src
+    }
+}
