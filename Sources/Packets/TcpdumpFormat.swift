@@ -8,7 +8,8 @@ import NetlinkWire
 ///   prints absolute numbers only for the first ACK-bearing packet of a conversation, this renderer always does;
 /// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...) other than BOOTP
 ///   (67/68); where tcpdump checks the other port first (53 DNS, 69 TFTP, 525 timed, 5353 mDNS) it prints that
-///   protocol, this renderer BOOTP;
+///   protocol, this renderer BOOTP; and of BOOTP only the non-verbose line (see `detail` for one -v item);
+/// - a UDP length below 8: tcpdump prints "truncated-udplength N", here the frame fails to decode;
 /// - IP protocols other than ICMP/UDP/TCP that tcpdump decodes (IGMP, GRE, OSPF, ...), ICMP types with their
 ///   own printers (redirect, parameter problem, timestamp, router advertisement, mask reply: here `type-#N`),
 ///   and port unreachable quoting neither UDP nor TCP (tcpdump shows bytes 2-3 of the quote as the port);
@@ -167,7 +168,9 @@ public enum TcpdumpFormat {
     /// For a frame carrying a decoded DHCP message: what a learner needs from it, in the words of
     /// `tcpdump -v` (print-bootp.c), which prints these items on separate lines:
     /// "DHCP-Message (53), length 1: Offer" (option 53) and "Your-IP 192.0.2.150" (yiaddr, when not 0.0.0.0),
-    /// joined by ", ". nil for frames without a DHCP message, or when it has neither item.
+    /// joined by ", ". nil for frames without a DHCP message, or when it has neither item; also for BOOTP data
+    /// that `DHCPMessage.decode` rejects (no cookie, an option running past the end, ...), of which tcpdump -v
+    /// may still print some lines.
     public static func detail(_ frame: EthernetFrame) -> String? {
         guard case .ipv4(let ip) = frame.payload, case .udp(let u) = ip.transport, let dhcp = u.dhcp else { return nil }
         var items: [String] = []
