@@ -179,7 +179,14 @@ public struct UDPDatagram: Equatable, Sendable {
     public var destinationPort: UInt16
     /// The UDP length field: header (8 bytes) plus data.
     public var length: Int
+    /// When either port is 67 or 68 (BOOTP) and the data decodes as a DHCP message; nil otherwise, also for
+    /// malformed BOOTP data (the datagram itself still decodes).
+    public var dhcp: DHCPMessage? = nil
+    /// For BOOTP ports: the first (up to 34) bytes after the UDP header, op … chaddr, which is what tcpdump's
+    /// non-verbose BOOTP printer reads, so that even a malformed or cut message is printed as tcpdump does.
+    var bootpHead: [UInt8]? = nil
 
+    /// `bytes` is the IP data; the UDP data ends at the UDP length or the IP data, whichever is first.
     static func decode(_ bytes: [UInt8], lenient: Bool) throws -> UDPDatagram {
         let r = ByteReader(bytes, layer: "UDP")
         try r.require(lenient ? 4 : 8)
@@ -187,7 +194,14 @@ public struct UDPDatagram: Equatable, Sendable {
         if !lenient, length < 8 {
             throw FrameDecodeError.malformed(layer: "UDP", reason: "length \(length) < 8")
         }
-        return UDPDatagram(sourcePort: try r.u16(0), destinationPort: try r.u16(2), length: length)
+        var datagram = UDPDatagram(sourcePort: try r.u16(0), destinationPort: try r.u16(2), length: length)
+        let bootpPorts = [DHCPMessage.serverPort, DHCPMessage.clientPort]
+        if !lenient, bootpPorts.contains(datagram.sourcePort) || bootpPorts.contains(datagram.destinationPort) {
+            let data = Array(bytes[8..<min(length, bytes.count)])
+            datagram.dhcp = try? DHCPMessage.decode(data)
+            datagram.bootpHead = Array(bytes[8...].prefix(34))
+        }
+        return datagram
     }
 }
 

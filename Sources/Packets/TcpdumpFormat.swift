@@ -6,7 +6,10 @@ import NetlinkWire
 /// tcpdump. Not matched, because the decoded values do not hold what tcpdump prints there:
 /// - TCP options (`, options [...]`), the urgent pointer (`, urg N`), and relative sequence numbers: tcpdump
 ///   prints absolute numbers only for the first ACK-bearing packet of a conversation, this renderer always does;
-/// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...);
+/// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...) other than BOOTP
+///   (67/68); where tcpdump checks the other port first (53 DNS, 69 TFTP, 525 timed, 5353 mDNS) it prints that
+///   protocol, this renderer BOOTP; and of BOOTP only the non-verbose line (see `detail` for one -v item);
+/// - a UDP length below 8: tcpdump prints "truncated-udplength N", here the frame fails to decode;
 /// - IP protocols other than ICMP/UDP/TCP that tcpdump decodes (IGMP, GRE, OSPF, ...), ICMP types with their
 ///   own printers (redirect, parameter problem, timestamp, router advertisement, mask reply: here `type-#N`),
 ///   and port unreachable quoting neither UDP nor TCP (tcpdump shows bytes 2-3 of the quote as the port);
@@ -126,11 +129,54 @@ public enum TcpdumpFormat {
         }
     }
 
-    /// print-udp.c udp_print for ports without an application printer: "UDP, length N" (N = UDP length − 8),
-    /// or "UDP, bad length N > M" when the UDP length exceeds the IP data.
+    /// print-udp.c udp_print: BOOTP on port 67 or 68 (see `bootp`), otherwise, for ports without an application
+    /// printer, "UDP, length N" (N = UDP length − 8), or "UDP, bad length N > M" when the UDP length exceeds
+    /// the IP data.
     static func udp(_ u: UDPDatagram, ipDataLength: Int) -> String {
         let data = u.length - 8, available = ipDataLength - 8
+        if let head = u.bootpHead { return bootp(head, length: min(data, available)) }
         return data > available ? "UDP, bad length \(data) > \(available)" : "UDP, length \(data)"
+    }
+
+    /// print-bootp.c bootp_print without -v: "BOOTP/DHCP, Request from CHADDR, length N" (the client MAC only
+    /// for Ethernet requests: htype 1, hlen 6), "BOOTP/DHCP, Reply, length N", or "unknown (0xOP)" for another
+    /// operation. N is the UDP data length (capped at the IP data). `head` holds the bytes tcpdump reads
+    /// (op … chaddr); where they end too soon tcpdump stops with " [|bootp]", and so does this.
+    static func bootp(_ head: [UInt8], length: Int) -> String {
+        let truncated = " [|bootp]"
+        guard let op = head.first else { return truncated }
+        var s = "BOOTP/DHCP, " + bootpOperationName(op)
+        guard head.count >= 3 else { return s + truncated }
+        if op == DHCPMessage.bootRequest, head[1] == 1, head[2] == 6 {
+            guard let chaddr = MACAddress(bytes: head.dropFirst(28).prefix(6)) else { return s + truncated }
+            s += " from \(chaddr)"
+        }
+        return s + ", length \(length)"
+    }
+
+    /// print-bootp.c bootp_op_values: "Request", "Reply", else "unknown (0xNN)".
+    static func bootpOperationName(_ op: UInt8) -> String {
+        switch op {
+        case DHCPMessage.bootRequest: return "Request"
+        case DHCPMessage.bootReply: return "Reply"
+        default:
+            let hex = String(op, radix: 16)
+            return "unknown (0x\(hex.count < 2 ? "0" + hex : hex))"
+        }
+    }
+
+    /// For a frame carrying a decoded DHCP message: what a learner needs from it, in the words of
+    /// `tcpdump -v` (print-bootp.c), which prints these items on separate lines:
+    /// "DHCP-Message (53), length 1: Offer" (option 53) and "Your-IP 192.0.2.150" (yiaddr, when not 0.0.0.0),
+    /// joined by ", ". nil for frames without a DHCP message, or when it has neither item; also for BOOTP data
+    /// that `DHCPMessage.decode` rejects (no cookie, an option running past the end, ...), of which tcpdump -v
+    /// may still print some lines.
+    public static func detail(_ frame: EthernetFrame) -> String? {
+        guard case .ipv4(let ip) = frame.payload, case .udp(let u) = ip.transport, let dhcp = u.dhcp else { return nil }
+        var items: [String] = []
+        if dhcp.messageType != nil { items.append("DHCP-Message (53), length 1: \(dhcp.messageTypeName)") }
+        if dhcp.yourAddress.value != 0 { items.append("Your-IP \(dhcp.yourAddress)") }
+        return items.isEmpty ? nil : items.joined(separator: ", ")
     }
 
     /// print-tcp.c tcp_print without options: "Flags [F S R P . U E W], seq S[:S+len], ack A, win W, length N".

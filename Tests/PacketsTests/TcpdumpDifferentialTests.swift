@@ -108,7 +108,7 @@ enum FrameKit {
         Frame(name: name, bytes: bytes, wireLength: wireLength ?? bytes.count)
     }
 
-    /// Frames of every kind TcpdumpFormat renders, with varied addresses, ids, sequences, ports and TTLs.
+    /// Frames of every kind TcpdumpFormat renders (BOOTP/DHCP ones from DHCPTests.swift), with varied addresses, ids, sequences, ports and TTLs.
     static func differentialFrames() -> [Frame] {
         let echo = ipv4("192.0.2.1", "198.51.100.7", ttl: 1, proto: 1, id: 0x0101, icmpEcho(request: true, id: 7, seq: 3))
         let udpProbe = ipv4("192.0.2.1", "192.0.2.2", ttl: 64, proto: 17, id: 0x0202, udp(40001, 33434, [UInt8](repeating: 0x40, count: 32)))
@@ -158,6 +158,6 @@ enum FrameKit {
             v4("unknown ip protocol", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 253, [1, 2, 3, 4, 5, 6])),
             v4("non-first fragment", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 17, id: 77, flagsOffset: 185, [UInt8](repeating: 9, count: 40))),
             frame("unknown ethertype", ethernet(mac2, mac1, type: 0x88b5, [1, 2, 3, 4], padTo: 60)),
-        ]
+        ] + dhcpFrames()
     }
 }
