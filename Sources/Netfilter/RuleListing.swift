@@ -33,7 +33,7 @@ struct RuleListing {
                 chain = nil
             } else if let handle, let family, let table, let chain {
                 let key = Key(chain: ChainKey(family: family, table: table, chain: chain), handle: handle)
-                rules[key] = String(line.replacing(#/ ?\bcounter packets \d+ bytes \d+/#, with: "")).trimmingSpaces
+                rules[key] = String(line.replacing(#/(?:^| )counter packets \d+ bytes \d+(?= |$)/#, with: "")).trimmingSpaces
             }
         }
     }
