@@ -162,4 +162,31 @@ enum Fixtures {
         }
         """#)
 
+
+    /// iptables-nft rules with parts nft cannot show in JSON or netcheck does not model.
+    ///
+    /// iptables -t nat -A POSTROUTING ! -o gw-veth1 -j MASQUERADE
+    /// iptables -t nat -A POSTROUTING -o gw-veth+ -p udp -j MASQUERADE --to-ports 1024-2048
+    /// iptables -t nat -A PREROUTING -i gw-veth0 -p tcp -m multiport --dports 80,443 -j DNAT --to-destination 192.0.2.1
+    /// iptables -t nat -A PREROUTING -p tcp -j REDIRECT --to-ports 8080
+    /// iptables -t nat -A PREROUTING -d 203.0.113.254 -p tcp --dport 1 -j DNAT --to-destination 192.0.2.1-192.0.2.3
+    static let xtodd = (json: #"""
+        {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"table": {"family": "ip", "name": "nat", "handle": 1}}, {"chain": {"family": "ip", "table": "nat", "name": "POSTROUTING", "handle": 1, "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}}, {"chain": {"family": "ip", "table": "nat", "name": "PREROUTING", "handle": 4, "type": "nat", "hook": "prerouting", "prio": -100, "policy": "accept"}}, {"rule": {"family": "ip", "table": "nat", "chain": "POSTROUTING", "handle": 2, "expr": [{"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "gw-veth1"}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "MASQUERADE"}}]}}, {"rule": {"family": "ip", "table": "nat", "chain": "POSTROUTING", "handle": 3, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "gw-veth*"}}, {"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "udp"}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "MASQUERADE"}}]}}, {"rule": {"family": "ip", "table": "nat", "chain": "PREROUTING", "handle": 5, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "gw-veth0"}}, {"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "tcp"}}, {"xt": {"type": "match", "name": "multiport"}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "DNAT"}}]}}, {"rule": {"family": "ip", "table": "nat", "chain": "PREROUTING", "handle": 6, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "tcp"}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "REDIRECT"}}]}}, {"rule": {"family": "ip", "table": "nat", "chain": "PREROUTING", "handle": 7, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "203.0.113.254"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 1}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "DNAT"}}]}}]}
+        """#,
+        text: #"""
+        table ip nat { # handle 1
+        	chain POSTROUTING { # handle 1
+        		type nat hook postrouting priority srcnat; policy accept;
+        		oifname != "gw-veth1" counter packets 0 bytes 0 masquerade # handle 2
+        		oifname "gw-veth*" meta l4proto udp counter packets 0 bytes 0 masquerade to :1024-2048 # handle 3
+        	}
+
+        	chain PREROUTING { # handle 4
+        		type nat hook prerouting priority dstnat; policy accept;
+        		iifname "gw-veth0" meta l4proto tcp tcp dport { 80, 443 } counter packets 0 bytes 0 dnat to 192.0.2.1 # handle 5
+        		meta l4proto tcp counter packets 0 bytes 0 redirect to :8080 # handle 6
+        		ip daddr 203.0.113.254 tcp dport 1 counter packets 0 bytes 0 dnat to 192.0.2.1-192.0.2.3 # handle 7
+        	}
+        }
+        """#)
 }

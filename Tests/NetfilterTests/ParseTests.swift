@@ -117,4 +117,20 @@ final class ParseTests: XCTestCase {
         XCTAssertEqual(rules.map(\.text), ["", ""])
         XCTAssertEqual(rules.map(\.outputInterface), ["gw-veth1", nil])
     }
+
+    /// Negated interfaces and multiport leave their field nil (the text still shows them); REDIRECT is skipped.
+    func testIptablesOddities() throws {
+        let rules = try parse(Fixtures.xtodd)
+        XCTAssertEqual(rules.map(\.action), [.masquerade, .masquerade, .dnat(to: IPv4Address("192.0.2.1"), port: nil),
+                                             .dnat(to: nil, port: nil)])
+        guard rules.count == 4 else { return }
+        XCTAssertNil(rules[0].outputInterface)
+        XCTAssertEqual(rules[0].text, #"oifname != "gw-veth1" masquerade"#)
+        XCTAssertEqual(rules[1].outputInterface, "gw-veth*")
+        XCTAssertEqual(rules[1].transportProtocol, "udp")
+        XCTAssertEqual(rules[2].inputInterface, "gw-veth0")
+        XCTAssertEqual(rules[2].transportProtocol, "tcp")
+        XCTAssertNil(rules[2].destinationPort)
+        XCTAssertEqual(rules[3].destinationPort, 1)
+    }
 }
