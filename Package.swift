@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
         .target(name: "Packets", dependencies: ["NetlinkWire"]),
         .target(name: "JSON", dependencies: ["CJSONC"]),
+        .target(name: "Netfilter", dependencies: ["JSON", "Kernel", "NetlinkWire"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
@@ -49,5 +50,6 @@ let package = Package(
         ]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
+        .testTarget(name: "NetfilterTests", dependencies: ["Netfilter", "Kernel", "NetlinkWire", "TestSupport"]),
     ]
 )
