@@ -4,7 +4,7 @@
 #   make build   debug build;  make release   optimized build
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-DEMO ?= chapter3-multi-router
+DEMO ?= chapter7-dnat
 # Debian packages: libraries netcheck links; tools its tests and solutions use (tcpdump: only to compare
 # evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules).
 DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client

@@ -16,6 +16,6 @@ ip link set c-veth0 netns client
 ip netns exec server ip link set s-veth0 up
 ip netns exec client ip link set c-veth0 up
 ip netns exec server ip address add 192.0.2.254/24 dev s-veth0
-ip netns exec server dnsmasq --dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0 --interface=s-veth0 --port 0 --no-resolv --no-daemon &
+ip netns exec server dnsmasq --dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0 --interface=s-veth0 --port 0 --no-resolv --no-daemon 2>/dev/null &
 # dhclient waits for its lease, then goes to the background.
 ip netns exec client dhclient c-veth0

@@ -7,13 +7,16 @@ public final class FrameWatcher: ProbeWatcher {
     public let capture: LiveCapture
     private let satisfied: ([CapturedFrame]) -> Bool
     private let onStart: (() throws -> Void)?
+    public let patience: Duration?
     /// What went wrong in `start()`, if anything (an injection that failed).
     public private(set) var startError: Error?
 
     /// `satisfied` looks at every frame captured so far; `onStart` runs once, after the echo requests have gone
     /// out (an ARP probe injects its request there).
-    public init(capture: LiveCapture, satisfied: @escaping ([CapturedFrame]) -> Bool, onStart: (() throws -> Void)? = nil) {
+    public init(capture: LiveCapture, patience: Duration? = nil, satisfied: @escaping ([CapturedFrame]) -> Bool,
+                onStart: (() throws -> Void)? = nil) {
         self.capture = capture
+        self.patience = patience
         self.satisfied = satisfied
         self.onStart = onStart
     }

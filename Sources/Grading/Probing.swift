@@ -176,11 +176,14 @@ struct Probing {
 
     /// Sends a DISCOVER from a fresh random hardware address (never a REQUEST: no lease is taken) and waits
     /// for the OFFER that answers it.
+    static let dhcpPatience = Duration.milliseconds(4000)
+
     static func dhcpWatcher(xid: UInt32, capture: LiveCapture, injector: LiveCapture) -> FrameWatcher {
         var rng = SystemRandomNumberGenerator()
         // Locally administered, unicast.
         let mac = MACAddress(bytes: [0x02] + (0..<5).map { _ in UInt8.random(in: 0...255, using: &rng) })!
-        return FrameWatcher(capture: capture, satisfied: { frames in
+        // dnsmasq pings an address (up to 3 s) before it offers it to a client it does not know.
+        return FrameWatcher(capture: capture, patience: dhcpPatience, satisfied: { frames in
             frames.map(SeenFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
         }, onStart: {
             try injector.inject(DHCPMessage.discoverFrame(clientMAC: mac, transactionID: xid))

@@ -48,6 +48,13 @@ public protocol ProbeWatcher: AnyObject {
     /// Takes whatever is ready on `fileDescriptor`, without blocking.
     func readAvailable()
     var isSatisfied: Bool { get }
+    /// How long this watcher may keep the run going, when it needs longer than the echo timeout (a DHCP server
+    /// pings an address before it offers it). nil: the run's timeout.
+    var patience: Duration? { get }
+}
+
+extension ProbeWatcher {
+    public var patience: Duration? { nil }
 }
 
 /// Sends echo requests from raw ICMP sockets created inside each request's namespace, all at once, and
@@ -86,16 +93,25 @@ public enum EchoProbe {
         for watcher in watchers { watcher.start() }
 
         let index = Dictionary(uniqueKeysWithValues: identifiers.enumerated().map { ($1, $0) })
-        let deadline = monotonicMicroseconds() + Int(timeout.components.seconds) * 1_000_000
-            + Int(timeout.components.attoseconds / 1_000_000_000_000)
+        let start = monotonicMicroseconds()
+        func micros(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000 + Int(d.components.attoseconds / 1_000_000_000_000) }
+        let echoDeadline = start + micros(timeout)
+        let watcherDeadlines = watchers.map { start + micros($0.patience ?? timeout) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             + watchers.map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
         for watcher in watchers { watcher.readAvailable() }
 
-        while outcomes.contains(where: { $0 == nil }) || !watchers.allSatisfy(\.isSatisfied) {
-            let remaining = deadline - monotonicMicroseconds()
-            if remaining <= 0 { break }
+        while true {
+            // What is still worth waiting for, and until when.
+            let now = monotonicMicroseconds()
+            var until: [Int] = []
+            if now < echoDeadline && outcomes.contains(where: { $0 == nil }) { until.append(echoDeadline) }
+            for (w, watcher) in watchers.enumerated() where now < watcherDeadlines[w] && !watcher.isSatisfied {
+                until.append(watcherDeadlines[w])
+            }
+            guard let deadline = until.min() else { break }
+            let remaining = deadline - now
             let ready = poll(&fds, nfds_t(fds.count), Int32((remaining + 999) / 1000))
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -112,6 +128,8 @@ public enum EchoProbe {
                     let n = buffer.withUnsafeMutableBytes { recv(fds[slot].fd, $0.baseAddress, $0.count, 0) }
                     if n <= 0 { break }
                     let now = monotonicMicroseconds()
+                    // Kept polling for a patient watcher: an echo answer after the echo timeout is a loss.
+                    if now >= echoDeadline { continue }
                     guard let received = try? ICMPPacket.decode(Array(buffer[0..<n])) else { continue }
                     switch received {
                     case let .echoReply(from, ttl, identifier, seq, payload):

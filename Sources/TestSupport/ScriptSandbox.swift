@@ -75,8 +75,9 @@ public enum ScriptSandbox {
         let prologue = """
         set -e
         mount --make-rprivate /
+        mount -t tmpfs -o size=4m netcheck-sandbox /run
         mkdir -p /run/netns
-        mount -t tmpfs -o size=1m netcheck-sandbox /run/netns
+        for d in /var/lib/misc /var/lib/dhcp; do [ -d $d ] && mount -t tmpfs -o size=4m netcheck-sandbox $d; done
         ip link set lo up
         export NETCHECK=\(shellQuote(TestPaths.netcheck))
         # Whatever the script started (dnsmasq, dhclient) dies with the sandbox: every process in one of its

@@ -5,7 +5,7 @@ import Grading
 
 /// `netcheck demo <exercise-id>`: builds the book's solution in a private sandbox and checks it.
 ///
-/// The sandbox is a new network namespace and a new mount namespace with its own tmpfs on /run/netns, so the
+/// The sandbox is a new network namespace and a new mount namespace with its own tmpfs on /run (so /run/netns), so the
 /// namespaces the solution creates are invisible to the host, and all of it disappears when the demo ends.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -119,9 +119,15 @@ enum Sandbox {
         guard nc_mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
             throw Failure(step: "mount --make-rprivate /", errno: errno)
         }
-        if mkdir("/run/netns", 0o755) != 0 && errno != EEXIST { throw Failure(step: "mkdir /run/netns", errno: errno) }
-        guard nc_mount("netcheck-sandbox", "/run/netns", "tmpfs", 0, "size=1m,mode=755") == 0 else {
-            throw Failure(step: "mount tmpfs on /run/netns", errno: errno)
+        // A private /run (namespace names, pid files, the iptables lock) and private state folders of the
+        // daemons the book starts (dnsmasq's and dhclient's lease files): the solution writes nothing on the host.
+        for (path, required) in [("/run", true), ("/var/lib/misc", false), ("/var/lib/dhcp", false)] {
+            var st = stat()
+            guard stat(path, &st) == 0 else { if required { throw Failure(step: "stat \(path)", errno: errno) }; continue }
+            guard nc_mount("netcheck-sandbox", path, "tmpfs", 0, "size=4m,mode=755") == 0 else {
+                throw Failure(step: "mount tmpfs on \(path)", errno: errno)
+            }
         }
+        if mkdir("/run/netns", 0o755) != 0 && errno != EEXIST { throw Failure(step: "mkdir /run/netns", errno: errno) }
     }
 }

@@ -23,9 +23,10 @@ struct GradedRun {
 }
 
 /// Dumps everything the learner configured, in every namespace of the sandbox: links, addresses, routes of
-/// every table, and the IPv4/IPv6 sysctls. Neighbour tables are left out (probes may fill them), and so is
+/// every table, the IPv4/IPv6 sysctls and the nftables ruleset (counters aside: probes are counted). Neighbour tables are left out (probes may fill them), and so is
 /// what the kernel changes by itself just after a link comes up: carrier (NO-CARRIER, LOWER_UP, operstate)
-/// and IPv6 autoconfiguration (link-local addresses and routes); and bridge timers, which tick. The link dump
+/// and IPv6 autoconfiguration (link-local addresses and routes); bridge timers and lease lifetimes, which tick
+/// (a lifetime stays "finite" or "forever"). The link dump
 /// keeps promiscuity and allmulti: watching the wire must not change them.
 let stateDump = #"""
 dump_state() {
@@ -33,9 +34,10 @@ dump_state() {
     x=""; [ -n "$ns" ] && x="ip netns exec $ns"
     echo "== namespace ${ns:-root}"
     $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g; s/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g; s/"[a-z_]*_timer":[0-9.]+,?//g'
-    $x ip -4 -j address show | sed -E 's/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g'
+    $x ip -4 -j address show | sed -E 's/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g; s/_life_time":4294967295/_life_time":"forever"/g; s/_life_time":[0-9]+/_life_time":"finite"/g'
     $x ip -4 -j route show table all
     $x sysctl net.ipv4.ip_forward net.ipv4.conf net.ipv6.conf 2>/dev/null | sort
+    $x nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/' 
   done
 }
 """#

@@ -1,0 +1,66 @@
+import Foundation
+import Report
+import TestSupport
+import XCTest
+
+// Chapter 6: DHCP. The solution starts dnsmasq and dhclient; the sandbox kills them when the test ends.
+
+let dnsmasqCommand = "ip netns exec server dnsmasq --dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0 --interface=s-veth0 --port 0 --no-resolv --no-daemon"
+
+/// The solution's lines, without those containing any of `dropping`.
+func dhcpSolution(dropping: [String] = [], adding: String = "") throws -> String {
+    try solution("chapter6-dhcp").components(separatedBy: "\n").filter { line in !dropping.contains { line.contains($0) } }
+        .joined(separator: "\n") + "\n" + adding
+}
+
+final class DHCPTests: XCTestCase {
+    func testSolutionPasses() throws {
+        let run = try Grading.run("chapter6-dhcp")
+        assertAllPass(run)
+        let offer = try XCTUnwrap(run.check("server.dhcp.offer"))
+        let evidence = offer.evidence ?? []
+        XCTAssertTrue(evidence.contains { $0.contains("0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 02:") }, "\(evidence)")
+        XCTAssertTrue(evidence.contains { $0.contains("192.0.2.254.67 > ") && $0.contains("BOOTP/DHCP, Reply, length") }, "\(evidence)")
+        XCTAssertTrue(evidence.contains { $0.contains("DHCP-Message (53), length 1: Offer, Your-IP 192.0.2.") }, "\(evidence)")
+        XCTAssertTrue(run.check("client.dhcp.lease")?.observed.contains("sec") ?? false, "a finite lifetime")
+    }
+
+    func testServerNotRunning() throws {
+        let run = try Grading.run("chapter6-dhcp", solution: try dhcpSolution(dropping: ["dnsmasq --", "dhclient"]))
+        assertFails(run, "server.dhcp.offer", hintContains: dnsmasqCommand, observedContains: "no DHCP server is running in server")
+        assertFails(run, "client.dhcp.lease", hintContains: "ip netns exec client dhclient c-veth0")
+    }
+
+    func testServerOnAnotherInterface() throws {
+        let s = try dhcpSolution(dropping: ["dhclient"]).replacingOccurrences(of: "--interface=s-veth0", with: "--interface=lo")
+        let run = try Grading.run("chapter6-dhcp", solution: s)
+        assertFails(run, "server.dhcp.offer", hintContains: dnsmasqCommand, observedContains: "did not answer a DISCOVER")
+    }
+
+    func testClientNeverRanDhclient() throws {
+        let run = try Grading.run("chapter6-dhcp", solution: try dhcpSolution(dropping: ["dhclient c-veth0"]))
+        assertFails(run, "client.dhcp.lease", hintContains: "ip netns exec client dhclient c-veth0", observedContains: "no IPv4 address")
+        XCTAssertEqual(run.check("server.dhcp.offer")?.status, .pass, "the server works")
+        assertFails(run, "client.route.default", hintContains: "ip netns exec client dhclient c-veth0")
+    }
+
+    func testAddressSetByHand() throws {
+        let s = try dhcpSolution(dropping: ["dhclient c-veth0"], adding: "ip netns exec client ip address add 192.0.2.150/24 dev c-veth0\n")
+        let run = try Grading.run("chapter6-dhcp", solution: s)
+        assertFails(run, "client.dhcp.lease", hintContains: "ip netns exec client ip address del 192.0.2.150/24 dev c-veth0",
+                    observedContains: "valid_lft forever")
+    }
+
+    func testRangeMismatch() throws {
+        let s = try dhcpSolution().replacingOccurrences(of: "192.0.2.100,192.0.2.200", with: "192.0.2.50,192.0.2.60")
+        let run = try Grading.run("chapter6-dhcp", solution: s)
+        assertFails(run, "server.dhcp.offer", hintContains: "192.0.2.100-192.0.2.200", observedContains: "outside 192.0.2.100-192.0.2.200")
+        assertFails(run, "client.dhcp.lease", hintContains: "dhclient -r c-veth0")
+    }
+
+    func testNothingIsLeftRunning() throws {
+        _ = try Grading.run("chapter6-dhcp")
+        let ps = try runProcess("/bin/sh", ["-c", "ps -eo stat=,comm= | grep -E 'dnsmasq|dhclient' | grep -v '^Z' || true"])
+        XCTAssertEqual(ps.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "", "left running: \(ps.stdout)")
+    }
+}
