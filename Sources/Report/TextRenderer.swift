@@ -1,5 +1,6 @@
 /// The report for a person at a terminal: one line per check with a mark in the style of the kernel's
-/// network selftests, details indented under each check that did not pass, and a summary line.
+/// network selftests, details indented under each check that did not pass (and the frames seen under those
+/// that did), and a summary line.
 public struct TextRenderer: Sendable {
     public var language: Language
     public var color: Bool
@@ -13,7 +14,14 @@ public struct TextRenderer: Sendable {
         var lines: [String] = [paint(report.title, bold) + "  (\(report.exercise))", ""]
         for check in report.checks {
             lines.append("\(mark(check.status)) \(check.title)  [\(check.id)]")
-            guard check.status != .pass else { continue }
+            if check.status == .pass {
+                // What was seen on the wire is the lesson even when it is right: show it.
+                if let evidence = check.evidence, !evidence.isEmpty {
+                    lines.append("       " + label(.observed) + check.observed)
+                    for line in evidence { lines.append("         " + line) }
+                }
+                continue
+            }
             if check.status == .skipped {
                 lines.append("       " + label(.observed) + check.observed)
                 continue

@@ -66,11 +66,18 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(lines.contains("[FAIL] router forwards  [router.ip_forward]"))
         XCTAssertTrue(lines.contains("       hint:     ip netns exec router sysctl net.ipv4.ip_forward=1"))
         XCTAssertTrue(lines.contains("[ OK ] namespace ns1 exists  [ns1.netns]"))
-        XCTAssertFalse(text.contains("observed: ns1"), "no details under a pass")
+        XCTAssertFalse(text.contains("observed: ns1"), "no details under a pass without evidence")
         XCTAssertTrue(lines.contains("[SKIP] ns1 reaches 198.51.100.1  [ns1.ping.198.51.100.1]"))
         XCTAssertTrue(lines.contains("[ERR ] route  [ns2.route.default]"))
         XCTAssertTrue(lines.contains("1/4 checks passed"))
         XCTAssertFalse(text.contains("\u{1b}["), "no color when asked for none")
+    }
+
+    func testEvidenceIsShownUnderAPassToo() {
+        let seen = CheckResult(id: "router.snat.lan", title: "NAT", status: .pass, expected: "e", observed: "translated", hint: "",
+                               evidence: ["a > b: ICMP echo request"])
+        let text = TextRenderer(language: .en, color: false).render(Report(exercise: "x", title: "X", checks: [seen], durationMs: 1, netcheckVersion: "v"))
+        XCTAssertTrue(text.contains("[ OK ] NAT  [router.snat.lan]\n       observed: translated\n         a > b: ICMP echo request\n"), text)
     }
 
     func testJapaneseAndColor() {

@@ -52,8 +52,10 @@ enum NATCheck {
             return .error(expected, e)
         }
         let inside = frames[ProbeResults.insideKey(check.id)]!, outside = frames[ProbeResults.outsideKey(check.id)]!
-        let evidence = ["# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)")] + inside.map(\.line)
-            + ["# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)")] + outside.map(\.line)
+        // In the order the probe travels: inside first for source NAT, outside first for destination NAT.
+        let insideLines = ["# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)")] + inside.map(\.line)
+        let outsideLines = ["# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)")] + outside.map(\.line)
+        let evidence = spec.kind == .source ? insideLines + outsideLines : outsideLines + insideLines
         var verdict: Verdict
         switch spec.kind {
         case .source: verdict = source(spec, expected: expected, inside: inside, outside: outside, exercise: exercise, world: world)
