@@ -18,9 +18,8 @@ public struct Grader {
         self.probeTimeoutMs = probeTimeoutMs
     }
 
-    /// Runs every check and returns them in plan order, still in both languages.
-    public func verdicts() -> [(check: PlannedCheck, verdict: Verdict)] {
-        let plan = Plan(exercise: exercise)
+    /// Runs every check of `plan` and returns them in plan order, still in both languages.
+    public func verdicts(_ plan: Plan) -> [(check: PlannedCheck, verdict: Verdict)] {
         let world = World(namespaces: exercise.namespaces)
         let probes = Probing(plan: plan, world: world, timeout: .milliseconds(probeTimeoutMs)).run()
         return plan.checks.map { check in
@@ -28,16 +27,34 @@ public struct Grader {
         }
     }
 
+    public func verdicts() -> [(check: PlannedCheck, verdict: Verdict)] { verdicts(Plan(exercise: exercise)) }
+
     /// The report in one language, with the run's duration counted from `startedAt` (CLOCK_MONOTONIC ns).
-    public func report(language: Language, startedAt: UInt64 = Grader.monotonicNanoseconds()) -> Report {
-        let results = verdicts().map { check, verdict in
+    /// `step`: only that step's checks (1-based); nil: the end state, and which step the learner has reached.
+    public func report(language: Language, step: Int? = nil, startedAt: UInt64 = Grader.monotonicNanoseconds()) -> Report {
+        func result(_ check: PlannedCheck, _ verdict: Verdict) -> CheckResult {
             CheckResult(id: check.id, title: check.title.text(language), status: verdict.status,
                         expected: verdict.expected.text(language), observed: verdict.observed.text(language),
                         hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence)
         }
+        let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)
+        let all = verdicts(plan).map { (check: $0.check, result: result($0.check, $0.verdict)) }
+        var title = exercise.title.text(language)
+        if let step {
+            let stepTitle = exercise.steps[step - 1].title.text(language)
+            title += language == .ja ? " — ステップ \(step): \(stepTitle)" : " — step \(step): \(stepTitle)"
+        }
         let elapsed = Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000)
-        return Report(exercise: exercise.id, title: exercise.title.text(language), checks: results,
-                      durationMs: elapsed, netcheckVersion: Netcheck.version)
+        var report = Report(exercise: exercise.id, title: title, checks: all.filter { !$0.check.stepOnly || step != nil }.map(\.result),
+                            durationMs: elapsed, netcheckVersion: Netcheck.version)
+        if step == nil && !exercise.steps.isEmpty {
+            let byID = Dictionary(all.map { ($0.check.id, $0.result) }, uniquingKeysWith: { a, _ in a })
+            report.steps = exercise.steps.enumerated().map { n, spec in
+                StepResult(number: n + 1, title: spec.title.text(language),
+                           checks: (spec.checks + spec.reachability.compactMap(\.id)).compactMap { byID[$0] })
+            }
+        }
+        return report
     }
 
     func evaluate(_ check: PlannedCheck, world: World, probes: ProbeResults) -> Verdict {

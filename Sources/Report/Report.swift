@@ -36,15 +36,32 @@ public struct Report: Equatable, Sendable {
     public var checks: [CheckResult]
     public var durationMs: Int
     public var netcheckVersion: String
+    /// The book's checkpoints, when the exercise declares them (a run of the whole exercise only).
+    public var steps: [StepResult]?
 
     public init(exercise: String, title: String, checks: [CheckResult], durationMs: Int, netcheckVersion: String) {
         self.exercise = exercise; self.title = title; self.checks = checks; self.durationMs = durationMs
         self.netcheckVersion = netcheckVersion
     }
 
+    /// The furthest step whose checks all pass (0: none), when the exercise has steps.
+    public var stepReached: Int? { steps.map { $0.filter(\.passed).map(\.number).max() ?? 0 } }
+
     /// Every check passed (and there was at least one).
     public var passed: Bool { !checks.isEmpty && checks.allSatisfy { $0.status == .pass } }
     /// One point per passed check.
     public var score: Double { Double(checks.filter { $0.status == .pass }.count) }
     public var maxScore: Double { Double(checks.count) }
+}
+
+/// One checkpoint of the book, as reported: every check it consists of, end-state ones and its own.
+public struct StepResult: Equatable, Sendable {
+    public var number: Int
+    public var title: String
+    public var checks: [CheckResult]
+    public var passed: Bool { !checks.isEmpty && checks.allSatisfy { $0.status == .pass } }
+
+    public init(number: Int, title: String, checks: [CheckResult]) {
+        self.number = number; self.title = title; self.checks = checks
+    }
 }

@@ -13,7 +13,19 @@ extension Report {
             ("checks", .array(checks.map { $0.json() })),
             ("duration_ms", .int(Int64(durationMs))),
             ("netcheck_version", .string(netcheckVersion)),
-        ]))
+        ] + stepPairs))
+    }
+
+    /// `steps` and `step_reached`, only for exercises that declare steps.
+    private var stepPairs: [(String, JSONValue)] {
+        guard let steps, let reached = stepReached else { return [] }
+        return [
+            ("steps", .array(steps.map { step in
+                .object(JSONObject([("number", .int(Int64(step.number))), ("title", .string(step.title)),
+                                    ("passed", .bool(step.passed)), ("checks", .array(step.checks.map { $0.json() }))]))
+            })),
+            ("step_reached", .int(Int64(reached))),
+        ]
     }
 
     public func jsonText(pretty: Bool = true) -> String { JSON.serialize(json(), pretty: pretty) }
@@ -28,6 +40,11 @@ extension Report {
         self.init(exercise: try o.string("exercise"), title: try o.string("title"),
                   checks: try o.array("checks").map { try CheckResult(field: $0) },
                   durationMs: Int(try o.int("duration_ms")), netcheckVersion: try o.string("netcheck_version"))
+        steps = try o.optionalArray("steps")?.map { field in
+            let s = try field.object()
+            return StepResult(number: Int(try s.int("number")), title: try s.string("title"),
+                              checks: try s.array("checks").map { try CheckResult(field: $0) })
+        }
         // The derived fields must agree with the checks, or the report was tampered with or is from a bug.
         guard try o.bool("passed") == passed else { throw ReportDecodingError(path: "passed", message: "does not match the checks") }
         guard try o.number("score") == score else { throw ReportDecodingError(path: "score", message: "does not match the checks") }

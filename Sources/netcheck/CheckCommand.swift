@@ -17,6 +17,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long each probe waits for an answer, in milliseconds.", valueName: "ms"))
     var timeout: Int = 1000
 
+    @Option(help: ArgumentHelp("Check only this step of the book (see `netcheck show`), 1 for the first.", valueName: "n"))
+    var step: Int?
+
     func validate() throws {
         guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
     }
@@ -25,7 +28,11 @@ struct CheckCommand: ParsableCommand {
         let started = Grader.monotonicNanoseconds()
         let loaded = load(exercise, from: exercises)
         if let problem = Preflight.problem() { problem.exit() }
-        let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language, startedAt: started)
+        if let step, !(1...max(1, loaded.steps.count)).contains(step) || loaded.steps.isEmpty {
+            let has = loaded.steps.isEmpty ? "has no steps" : "has steps 1 to \(loaded.steps.count)"
+            Failure.usage("--step \(step): \(loaded.id) \(has)").exit()
+        }
+        let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language, step: step, startedAt: started)
         emit(report, output)
         throw ExitCode(report.passed ? 0 : 1)
     }

@@ -70,3 +70,31 @@ final class Layer2ExerciseTests: XCTestCase {
         XCTAssertEqual(e.forwarding.first?.port, "p1")
     }
 }
+
+final class StepFileTests: XCTestCase {
+    func error(_ text: String) -> ExerciseFileError? {
+        do { _ = try ExerciseLoader.load(text: text, file: "s.json"); return nil } catch { return error as? ExerciseFileError }
+    }
+    let head = #"{"id": "x", "title": {"en": "x", "ja": "x"}, "namespaces": ["ns1"], "reachability": [{"from": "ns1", "to": "192.0.2.2"}], "#
+
+    func testStepsNameExistingChecks() {
+        let e = error(head + #""steps": [{"title": {"en": "a", "ja": "a"}, "checks": ["ns1.ping.192.0.2.3"]}]}"#)
+        XCTAssertEqual(e?.position, "/steps/0/checks/0")
+        XCTAssertTrue(e?.description.contains("did you mean \"ns1.ping.192.0.2.2\"") ?? false, e?.description ?? "")
+    }
+
+    func testFailsWithIsForNegativeExpectationsOnly() {
+        let e = error(head + #""steps": [{"title": {"en": "a", "ja": "a"}, "reachability": [{"from": "ns1", "to": "192.0.2.9", "fails_with": "timeout"}]}]}"#)
+        XCTAssertEqual(e?.field, "fails_with")
+        let bad = error(head + #""steps": [{"title": {"en": "a", "ja": "a"}, "reachability": [{"from": "ns1", "to": "192.0.2.9", "reachable": false, "fails_with": "slow"}]}]}"#)
+        XCTAssertTrue(bad?.description.contains("\"network-unreachable\"") ?? false, bad?.description ?? "")
+    }
+
+    func testStepItemsGetStableIds() throws {
+        let e = try ExerciseLoader.load(text: head + #""steps": [{"title": {"en": "a", "ja": "あ"}, "checks": ["ns1.netns"], "reachability": [{"from": "ns1", "to": "192.0.2.9", "reachable": false, "fails_with": "network-unreachable"}]}]}"#, file: "ok.json")
+        XCTAssertEqual(e.steps.first?.reachability.first?.id, "step1.ns1.ping.192.0.2.9")
+        XCTAssertEqual(Plan(exercise: e, step: 1).checks.map(\.id), ["ns1.netns", "step1.ns1.ping.192.0.2.9"])
+        XCTAssertFalse(Plan(exercise: e).checks.contains { $0.stepOnly })
+        XCTAssertTrue(Plan(exercise: e, withSteps: true).checks.contains { $0.stepOnly })
+    }
+}

@@ -69,7 +69,7 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(text.contains("observed: ns1"), "no details under a pass without evidence")
         XCTAssertTrue(lines.contains("[SKIP] ns1 reaches 198.51.100.1  [ns1.ping.198.51.100.1]"))
         XCTAssertTrue(lines.contains("[ERR ] route  [ns2.route.default]"))
-        XCTAssertTrue(lines.contains("1/4 checks passed"))
+        XCTAssertTrue(lines.contains("1/4 checks passed."))
         XCTAssertFalse(text.contains("\u{1b}["), "no color when asked for none")
     }
 

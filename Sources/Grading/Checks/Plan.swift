@@ -29,6 +29,8 @@ public struct PlannedCheck: Sendable, Hashable {
     public var namespaces: [String]
     public var kind: CheckKind
     public var hint: Localized?
+    /// Belongs to a step only (not to the end state): reported under its step, never in the main checks.
+    public var stepOnly: Bool = false
 }
 
 /// The checks of an exercise, foundations first: namespaces, links, veth pairs, addresses, sysctls,
@@ -159,5 +161,34 @@ public struct Plan: Sendable {
                 namespaces: [d.client], kind: .dhcpLease(d), hint: d.hint))
         }
         self.checks = checks
+    }
+
+    /// The end state's checks plus every step's own items (flagged `stepOnly`), so one run can say which step
+    /// the learner has reached.
+    public init(exercise e: Exercise, withSteps: Bool) {
+        self.init(exercise: e)
+        guard withSteps else { return }
+        for step in e.steps {
+            for item in step.reachability { checks.append(Self.stepItem(item)) }
+        }
+    }
+
+    /// Only the checks of step `number` (1-based): the end-state checks it names and its own items.
+    public init(exercise e: Exercise, step number: Int) {
+        let all = Plan(exercise: e)
+        let step = e.steps[number - 1]
+        checks = step.checks.compactMap { id in all.checks.first { $0.id == id } } + step.reachability.map(Self.stepItem)
+    }
+
+    static func stepItem(_ r: ReachabilitySpec) -> PlannedCheck {
+        let src = r.source.map { " (\($0))" } ?? ""
+        let how = r.failsWith.map { ": " + ReachabilityCheck.describe($0).en } ?? ""
+        let howJa = r.failsWith.map { ": " + ReachabilityCheck.describe($0).ja } ?? ""
+        let title = r.reachable
+            ? Localized(en: "\(r.from)\(src) reaches \(r.to)", ja: "\(r.from)\(src) から \(r.to) に届く")
+            : Localized(en: "\(r.from)\(src) does not reach \(r.to) yet\(how)", ja: "\(r.from)\(src) から \(r.to) にはまだ届かない\(howJa)")
+        var check = PlannedCheck(id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint)
+        check.stepOnly = true
+        return check
     }
 }

@@ -10,8 +10,10 @@ enum ReachabilityCheck {
         let src = spec.source.map { " from \($0)" } ?? ""
         let srcJa = spec.source.map { " (送信元 \($0))" } ?? ""
         guard spec.reachable else {
-            return Localized(en: "no echo reply from \(spec.to) to \(spec.from)\(src)",
-                             ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答しない")
+            let how = spec.failsWith.map { ": " + describe($0).en } ?? ""
+            let howJa = spec.failsWith.map { " (" + describe($0).ja + ")" } ?? ""
+            return Localized(en: "no echo reply from \(spec.to) to \(spec.from)\(src)\(how)",
+                             ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答しない\(howJa)")
         }
         let ttl = spec.ttl.map { " with TTL \($0)" } ?? ""
         let ttlJa = spec.ttl.map { "、TTL \($0)" } ?? ""
@@ -66,7 +68,17 @@ enum ReachabilityCheck {
             case .sendFailed(EADDRNOTAVAIL):
                 return .skipped(expected, reason: observed)
             default:
-                return .pass(expected, observed: observed)
+                guard let want = spec.failsWith, !failure(result, is: want) else { return .pass(expected, observed: observed) }
+                let walk = PathWalk(world: world, exercise: exercise)
+                let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to)
+                let why = Localized(en: "at this step it should fail with \(describe(want).en), not like this",
+                                    ja: "この段階では \(describe(want).ja) で失敗するはずです")
+                if want != .networkUnreachable, let cause, case .noRoute = cause {
+                    return .fail(expected, cause: cause, observedPrefix: Localized.join([observed, why]))
+                }
+                return .fail(expected, observed: Localized.join([observed, why]), hint: spec.hint ?? Localized(
+                    en: "Compare with the book's output at this step: \(describe(want).en) means \(meaning(want).en).",
+                    ja: "本のこの段階の出力と比べてください。\(describe(want).ja) は \(meaning(want).ja) という意味です。"))
             }
         }
         if case let .reply(_, ttl, _) = result {
@@ -78,6 +90,33 @@ enum ReachabilityCheck {
             return .fail(expected, cause: cause, observedPrefix: observed)
         }
         return .fail(expected, observed: observed, hint: fallback)
+    }
+
+    /// Whether a failed ping failed the way a step expects.
+    static func failure(_ outcome: EchoOutcome, is want: ReachabilitySpec.Failure) -> Bool {
+        switch (want, outcome) {
+        case (.networkUnreachable, .sendFailed(ENETUNREACH)), (.networkUnreachable, .destinationUnreachable(_, 0)): return true
+        case (.hostUnreachable, .sendFailed(EHOSTUNREACH)), (.hostUnreachable, .destinationUnreachable(_, 1)): return true
+        case (.timeout, .timeout): return true
+        default: return false
+        }
+    }
+
+    static func describe(_ f: ReachabilitySpec.Failure) -> Localized {
+        switch f {
+        case .networkUnreachable: return Localized(en: "\"Network is unreachable\"", ja: "「Network is unreachable」")
+        case .hostUnreachable: return Localized(en: "\"Destination Host Unreachable\"", ja: "「Destination Host Unreachable」")
+        case .timeout: return Localized(en: "100% packet loss", ja: "100% packet loss")
+        }
+    }
+
+    static func meaning(_ f: ReachabilitySpec.Failure) -> Localized {
+        switch f {
+        case .networkUnreachable: return Localized(en: "no route to the destination yet", ja: "宛先への経路がまだない")
+        case .hostUnreachable: return Localized(en: "no one on the link answers ARP for it", ja: "リンク上で ARP に答える相手がいない")
+        case .timeout: return Localized(en: "the packet leaves but nothing comes back (a router that does not forward, or no way back)",
+                                        ja: "パケットは出ていくが何も返ってこない (転送しないルーターや戻りの経路がない)")
+        }
     }
 
     /// The reply came, but over a different number of routers than the exercise builds.

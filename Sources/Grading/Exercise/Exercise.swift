@@ -24,6 +24,8 @@ public struct Exercise: Sendable {
     public var nat: [NATSpec] = []
     /// DHCP: a server that offers addresses and a client that took one (chapter 6).
     public var dhcp: [DHCPSpec] = []
+    /// The book's checkpoints on the way to the end state, in order.
+    public var steps: [StepSpec] = []
     /// The file it was loaded from, for messages.
     public var file: String
 
@@ -107,12 +109,37 @@ public struct ReachabilitySpec: Sendable, Hashable {
     public var to: IPv4Address
     /// false: the destination must NOT answer.
     public var reachable: Bool
+    /// When it must not answer: how the ping must fail (the book shows "Network is unreachable" before the
+    /// routes exist and "100% packet loss" before the router forwards). nil: any failure.
+    public var failsWith: Failure? = nil
     /// The TTL the echo reply must arrive with (64 minus the routers on the way back).
     public var ttl: UInt8?
     /// Links on which the echo request (and its reply) must be seen, with the MACs of that segment.
     public var frames: [FrameSpec] = []
     public var id: String?
     public var hint: Localized?
+}
+
+extension ReachabilitySpec {
+    /// How a ping that must not be answered fails.
+    public enum Failure: String, Sendable, Hashable, CaseIterable {
+        /// "connect: Network is unreachable" at once, or an ICMP net unreachable from a router.
+        case networkUnreachable = "network-unreachable"
+        /// "Destination Host Unreachable" (ARP got no answer) or an ICMP host unreachable.
+        case hostUnreachable = "host-unreachable"
+        /// Silence: "100% packet loss".
+        case timeout
+    }
+}
+
+/// One of the book's checkpoints: checks of the end state that already hold at that point (by id), and
+/// expectations of its own that hold only then (pings that must still fail, and how).
+public struct StepSpec: Sendable, Hashable {
+    public var title: Localized
+    /// Ids of checks of the exercise's plan.
+    public var checks: [String]
+    /// Step-only pings (usually `"reachable": false` with `fails_with`).
+    public var reachability: [ReachabilitySpec]
 }
 
 /// What a ping's frames look like on one link, as `ip netns exec NS tcpdump -tnel -i LINK icmp` shows them:

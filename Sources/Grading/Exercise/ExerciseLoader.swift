@@ -18,7 +18,7 @@ public enum ExerciseLoader {
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
-            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp",
+            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp", "steps",
         ])
         let id = try root.string("id")
         guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -50,6 +50,8 @@ public enum ExerciseLoader {
         exercise.nat = try root.array("nat").map(nat)
         exercise.dhcp = try root.array("dhcp").map(dhcp)
         try crossCheck(&exercise, root: root)
+        exercise.steps = try root.array("steps").enumerated().map { try step($1, number: $0 + 1) }
+        try crossCheckSteps(exercise, file: file)
         return exercise
     }
 
@@ -119,16 +121,53 @@ public enum ExerciseLoader {
     }
 
     static func reachability(_ node: JSONNode) throws -> ReachabilitySpec {
-        let o = try node.object(keys: ["from", "source", "to", "reachable", "ttl", "frames", "id", "hint"])
+        let o = try node.object(keys: ["from", "source", "to", "reachable", "fails_with", "ttl", "frames", "id", "hint"])
         let reachable = try o.bool("reachable", default: true)
         let ttl = try o.optionalInt("ttl", in: 1...255)
         if ttl != nil && !reachable { throw node.error("a TTL makes no sense when the address must not answer", field: "ttl") }
-        return ReachabilitySpec(
+        let names = ReachabilitySpec.Failure.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        let failsWith = try o.parsed("fails_with", as: "one of \(names)", required: false, ReachabilitySpec.Failure.init(rawValue:))
+        if failsWith != nil && reachable { throw node.error("only a ping that must not be answered fails", field: "fails_with") }
+        var spec = ReachabilitySpec(
             from: try o.string("from"),
             source: try o.parsed("source", as: "an IPv4 address", required: false, IPv4Address.init),
             to: try o.parsed("to", as: "an IPv4 address", IPv4Address.init)!,
             reachable: reachable, ttl: ttl.map(UInt8.init), frames: try o.array("frames").map(frame),
             id: try o.optionalString("id"), hint: try o.localized("hint"))
+        spec.failsWith = failsWith
+        return spec
+    }
+
+    static func step(_ node: JSONNode, number: Int) throws -> StepSpec {
+        let o = try node.object(keys: ["title", "checks", "reachability"])
+        var items = try o.array("reachability").map(reachability)
+        for i in items.indices where items[i].id == nil {
+            items[i].id = "step\(number).\(items[i].from).ping.\(items[i].to)"
+        }
+        return StepSpec(title: try o.localized("title", required: true)!, checks: try o.array("checks").map { try $0.string() },
+                        reachability: items)
+    }
+
+    /// Steps name checks that exist, and their own items name declared namespaces and new ids.
+    static func crossCheckSteps(_ exercise: Exercise, file: String) throws {
+        let ids = Plan(exercise: exercise).checks.map(\.id)
+        var seen = Set(ids)
+        for (n, step) in exercise.steps.enumerated() {
+            for (i, id) in step.checks.enumerated() where !ids.contains(id) {
+                let hint = closestMatch(to: id, in: ids).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw ExerciseFileError(file: file, position: "/steps/\(n)/checks/\(i)", field: "checks", message: "no check has the id \"\(id)\"\(hint)")
+            }
+            for (i, item) in step.reachability.enumerated() {
+                guard exercise.namespaces.contains(item.from) || item.from == World.rootName else {
+                    throw ExerciseFileError(file: file, position: "/steps/\(n)/reachability/\(i)", field: "from",
+                                            message: "namespace \"\(item.from)\" is not listed in \"namespaces\"")
+                }
+                guard seen.insert(item.id!).inserted else {
+                    throw ExerciseFileError(file: file, position: "/steps/\(n)/reachability/\(i)", field: "id",
+                                            message: "two checks would have the id \"\(item.id!)\"; give one an \"id\"")
+                }
+            }
+        }
     }
 
     static func mac(_ o: JSONObjectReader, _ key: String, required: Bool = true) throws -> MACAddress? {
