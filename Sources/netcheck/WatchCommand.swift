@@ -1,0 +1,69 @@
+import ArgumentParser
+import Glibc
+import Grading
+import Kernel
+import Report
+
+/// `netcheck watch <exercise-id>`: a checklist that re-checks whenever the namespaces change, until everything
+/// passes (exit 0) or Ctrl-C.
+struct WatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Keep a checklist on the terminal and re-check whenever your namespaces change.",
+        discussion: """
+        Re-checks on every change of links, addresses, routes, neighbours and forwarding in the exercise's \
+        namespaces, and when namespaces appear under /run/netns; changes nothing reports (a NAT rule, a \
+        server starting) are picked up by a re-check every few seconds. Exits 0 once every check passes.
+        """)
+
+    @Argument(help: "The exercise, e.g. chapter3-router.")
+    var exercise: String
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var exercises: ExerciseOptions
+
+    @Option(help: ArgumentHelp("How long each probe waits for an answer, in milliseconds.", valueName: "ms"))
+    var timeout: Int = 500
+
+    @Option(help: ArgumentHelp("Seconds between re-checks when nothing is reported.", valueName: "s"))
+    var idle: Int = 5
+
+    func validate() throws {
+        guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
+        guard (1...3600).contains(idle) else { throw ValidationError("--idle must be between 1 and 3600 s") }
+    }
+
+    func run() throws {
+        let loaded = load(exercise, from: exercises)
+        if let problem = Preflight.problem() { problem.exit() }
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let renderer = TextRenderer(language: output.language, color: terminal && getenv("NO_COLOR") == nil)
+        let namespaces = loaded.namespaces + (Self.usesRoot(loaded) ? [World.rootName] : [])
+        let monitor = ChangeMonitor()
+        var round = 0
+        while true {
+            round += 1
+            monitor.watch(namespaces: namespaces)
+            let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language)
+            var screen = renderer.render(report)
+            let status = output.language == .ja
+                ? (report.passed ? "すべて合格。終了します。" : "変更を待っています (Ctrl-C で終了)… 確認 \(round) 回目")
+                : (report.passed ? "Everything passes. Done." : "Waiting for changes (Ctrl-C to stop)… check #\(round)")
+            screen += status + "\n"
+            // On a terminal the checklist is redrawn in place; in a file or pipe each check follows the last.
+            write(terminal ? "\u{1b}[H\u{1b}[2J" + screen : screen + "\u{0c}\n")
+            if report.passed { throw ExitCode(0) }
+            // Netcheck's own probes change neighbour tables: those notifications are not the learner's.
+            monitor.drain()
+            _ = monitor.wait(timeout: .seconds(idle))
+        }
+    }
+
+    static func usesRoot(_ e: Exercise) -> Bool {
+        e.links.contains { $0.namespace == World.rootName } || e.forwarding.contains { $0.namespace == World.rootName }
+    }
+
+    func write(_ text: String) {
+        _ = text.withCString { Glibc.write(STDOUT_FILENO, $0, strlen($0)) }
+    }
+}
