@@ -31,7 +31,7 @@ struct NetcheckCommand: ParsableCommand {
 
 /// Options every subcommand that prints a report shares.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Report format: text or json (default: text on a terminal, json otherwise).")
+    @Option(help: "Report format: text, json, gradescope or junit (default: text on a terminal, json otherwise).")
     var format: ReportFormat?
 
     @Option(help: "Language of titles and hints: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
@@ -55,7 +55,9 @@ struct ExerciseOptions: ParsableArguments {
     }
 }
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+/// How `check` and `demo` print the report: for a person, for graders (docs/report.md), for Gradescope's
+/// autograder (`results.json`), or for CI (JUnit XML).
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, gradescope, junit }
 
 extension Language: ExpressibleByArgument {
     /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.
