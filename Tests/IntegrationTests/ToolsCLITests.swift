@@ -74,4 +74,16 @@ final class ToolsCLITests: XCTestCase {
         XCTAssertEqual(md.status, 0, md.stderr)
         XCTAssertTrue(md.stdout.hasPrefix("| learner | exercise | score | max_score | passed | failed |\n"), md.stdout)
     }
+
+    func testCheckWritesGradescopeAndJUnit() throws {
+        // No namespaces exist in the sandbox: every check fails or is skipped, and the run exits 1.
+        let g = try ScriptSandbox.run("\"$NETCHECK\" chapter3-veth --timeout 200 --format gradescope || [ $? = 1 ]")
+        XCTAssertEqual(g.status, 0, g.stderr)
+        XCTAssertTrue(g.stdout.contains("\"number\": \"ns1.netns\""), g.stdout)
+        XCTAssertTrue(g.stdout.contains(": 0/8 checks passed\","), g.stdout)
+        let j = try ScriptSandbox.run("\"$NETCHECK\" chapter3-veth --timeout 200 --format junit || [ $? = 1 ]")
+        XCTAssertEqual(j.status, 0, j.stderr)
+        XCTAssertTrue(j.stdout.contains("<testsuite name=\"chapter3-veth\" tests=\"8\""), j.stdout)
+        XCTAssertTrue(j.stdout.contains("<testcase classname=\"netcheck.chapter3-veth\" name=\"ns1.netns\" time=\"0\">"), j.stdout)
+    }
 }
