@@ -6,8 +6,9 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter7-dnat
 # Debian packages: libraries netcheck links; tools its tests and solutions use (tcpdump: only to compare
-# evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules).
-DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client
+# evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules;
+# python3-jsonschema: reports validated against docs/report.schema.json).
+DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema
 BIN = .build/debug/netcheck
 
 .PHONY: all deps build release demo test clean

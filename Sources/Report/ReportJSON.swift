@@ -87,7 +87,7 @@ public struct ReportDecodingError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Whole numbers are written as integers (17, not 17.0).
-private func number(_ d: Double) -> JSONValue {
+func number(_ d: Double) -> JSONValue {
     d == d.rounded() && abs(d) < 1e15 ? .int(Int64(d)) : .double(d)
 }
 

@@ -49,10 +49,13 @@ func load(_ id: String, from options: ExerciseOptions) -> Exercise {
     }
 }
 
+/// Prints the report on stdout in the chosen format.
 func emit(_ report: Report, _ output: OutputOptions) {
     let text: String
     switch output.resolvedFormat {
     case .json: text = report.jsonText(pretty: true)
+    case .gradescope: text = GradescopeWriter().write(report)
+    case .junit: text = JUnitWriter().write(report)
     case .text: text = TextRenderer(language: output.language, color: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil).render(report)
     }
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")

@@ -13,7 +13,8 @@ struct NetcheckCommand: ParsableCommand {
         Exit status: 0 all checks passed, 1 a check failed, 2 usage or exercise-file error, 3 environment problem.
         """,
         version: Netcheck.version,
-        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self, WatchCommand.self],
+        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self, WatchCommand.self, LintCommand.self,
+                      SummarizeCommand.self],
         defaultSubcommand: CheckCommand.self)
 
     /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64).
@@ -31,7 +32,7 @@ struct NetcheckCommand: ParsableCommand {
 
 /// Options every subcommand that prints a report shares.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Report format: text or json (default: text on a terminal, json otherwise).")
+    @Option(help: "Report format: text, json, gradescope or junit (default: text on a terminal, json otherwise).")
     var format: ReportFormat?
 
     @Option(help: "Language of titles and hints: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
@@ -55,7 +56,9 @@ struct ExerciseOptions: ParsableArguments {
     }
 }
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+/// How `check` and `demo` print the report: for a person, for graders (docs/report.md), for Gradescope's
+/// autograder (`results.json`), or for CI (JUnit XML).
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, gradescope, junit }
 
 extension Language: ExpressibleByArgument {
     /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.

@@ -1,10 +1,17 @@
 import Glibc
 
 /// Small file-system helpers on top of libc (netcheck keeps Foundation out of its run path to start fast).
-enum Files {
-    struct Failure: Error { var path: String; var errno: Int32 }
+public enum Files {
+    public struct Failure: Error, CustomStringConvertible {
+        public var path: String
+        public var errno: Int32
+        /// The system's reason, e.g. "No such file or directory".
+        public var reason: String { String(cString: strerror(errno)) }
+        public var description: String { "cannot read \(path): \(reason)" }
+    }
 
-    static func read(_ path: String) throws -> String {
+    /// The whole file as UTF-8 text (invalid bytes replaced).
+    public static func read(_ path: String) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(path: path, errno: errno) }
         defer { close(fd) }

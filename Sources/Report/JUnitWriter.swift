@@ -1,0 +1,66 @@
+/// The report as JUnit XML, for CI systems: one `<testsuite>` named after the exercise, one `<testcase>` per
+/// check (classname `netcheck.EXERCISE`, name the check id). A failed check carries `<failure>` with the hint
+/// as its message, an error check `<error>`, a skipped check `<skipped>`, each with the observed text.
+public struct JUnitWriter: Sendable {
+    public init() {}
+
+    public func write(_ report: Report) -> String {
+        func count(_ s: CheckStatus) -> Int { report.checks.filter { $0.status == s }.count }
+        let time = Self.seconds(report.durationMs)
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        xml += "  <testsuite name=\"\(Self.escape(report.exercise))\" tests=\"\(report.checks.count)\""
+            + " failures=\"\(count(.fail))\" errors=\"\(count(.error))\" skipped=\"\(count(.skipped))\" time=\"\(time)\">\n"
+        for check in report.checks {
+            let open = "    <testcase classname=\"netcheck.\(Self.escape(report.exercise))\" name=\"\(Self.escape(check.id))\" time=\"0\""
+            switch check.status {
+            case .pass:
+                xml += open + "/>\n"
+            case .fail:
+                xml += open + ">\n      <failure message=\"\(Self.escape(check.hint))\">\(Self.escape(details(check), attribute: false))</failure>\n    </testcase>\n"
+            case .error:
+                xml += open + ">\n      <error message=\"\(Self.escape(check.observed))\">\(Self.escape(details(check), attribute: false))</error>\n    </testcase>\n"
+            case .skipped:
+                xml += open + ">\n      <skipped message=\"\(Self.escape(check.observed))\"/>\n    </testcase>\n"
+            }
+        }
+        return xml + "  </testsuite>\n</testsuites>\n"
+    }
+
+    /// expected and observed as labelled lines, then the evidence lines.
+    func details(_ check: CheckResult) -> String {
+        (["expected: " + check.expected, "observed: " + check.observed] + (check.evidence ?? [])).joined(separator: "\n")
+    }
+
+    /// Milliseconds as seconds with three decimals ("1.004").
+    static func seconds(_ ms: Int) -> String {
+        let ms = max(0, ms)
+        let fraction = String(ms % 1000)
+        return "\(ms / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    /// Text safe in XML 1.0 content and attribute values: the five special characters as entities, other
+    /// characters XML 1.0 does not allow (control characters, U+FFFE, U+FFFF) dropped. Tab and newline are
+    /// character references in attributes (where a parser would turn them into spaces), carriage return always.
+    static func escape(_ s: String, attribute: Bool = true) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t": out += attribute ? "&#9;" : "\t"
+            case "\n": out += attribute ? "&#10;" : "\n"
+            case "\r": out += "&#13;"
+            default:
+                let v = scalar.value
+                if (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000 {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

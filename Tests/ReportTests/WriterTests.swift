@@ -1,0 +1,109 @@
+import Foundation
+import JSON
+import XCTest
+@testable import Report
+
+/// The Gradescope and JUnit forms of a report.
+final class WriterTests: XCTestCase {
+    let report = Report(exercise: "chapter3-router", title: "Router", checks: [
+        CheckResult(id: "ns1.netns", title: "namespace ns1 exists", status: .pass, expected: "ns1", observed: "ns1", hint: ""),
+        CheckResult(id: "router.ip_forward", title: "router forwards", status: .fail, expected: "net.ipv4.ip_forward = 1",
+                    observed: "net.ipv4.ip_forward = 0", hint: "Type `a < b && \"c\" 'd'` — ルータを有効にする\u{1}",
+                    evidence: ["frame <1>", "フレーム 2"]),
+        CheckResult(id: "ns1.ping.198.51.100.1", title: "ns1 reaches 198.51.100.1", status: .skipped, expected: "reply",
+                    observed: "skipped: router is missing", hint: ""),
+        CheckResult(id: "ns2.route.default", title: "route", status: .error, expected: "x", observed: "netlink failed", hint: ""),
+    ], durationMs: 1004, netcheckVersion: "0.1.0")
+
+    func testGradescopeResults() throws {
+        let o = try XCTUnwrap(JSON.parse(GradescopeWriter().write(report)).object)
+        XCTAssertEqual(o.keys, ["score", "max_score", "execution_time", "output", "tests"])
+        XCTAssertEqual(o["score"], 1)
+        XCTAssertEqual(o["max_score"], 4)
+        XCTAssertEqual(o["execution_time"]?.number, 1.004)
+        XCTAssertEqual(o["output"], "Router: 1/4 checks passed")
+        let tests = try XCTUnwrap(o["tests"]?.array).compactMap(\.object)
+        XCTAssertEqual(tests.count, 4)
+        XCTAssertEqual(tests[0].keys, ["name", "number", "score", "max_score", "status", "output"])
+        XCTAssertEqual(tests.map { $0["name"]?.string }, ["namespace ns1 exists [ns1.netns]", "router forwards [router.ip_forward]",
+                                                         "ns1 reaches 198.51.100.1 [ns1.ping.198.51.100.1]", "route [ns2.route.default]"])
+        XCTAssertEqual(tests.map { $0["number"]?.string }, report.checks.map(\.id))
+        XCTAssertEqual(tests.map { $0["score"] }, [1, 0, 0, 0])
+        XCTAssertEqual(tests.map { $0["max_score"] }, [1, 1, 1, 1])
+        XCTAssertEqual(tests.map { $0["status"] }, ["passed", "failed", "failed", "failed"])
+        XCTAssertEqual(tests[1]["output"]?.string, """
+            expected: net.ipv4.ip_forward = 1
+            observed: net.ipv4.ip_forward = 0
+            hint: Type `a < b && "c" 'd'` — ルータを有効にする\u{1}
+            frame <1>
+            フレーム 2
+            """)
+        XCTAssertEqual(tests[2]["output"], "observed: skipped: router is missing")
+        XCTAssertEqual(tests[3]["output"], "expected: x\nobserved: netlink failed")
+    }
+
+    func testJUnitXML() {
+        let xml = JUnitWriter().write(report)
+        XCTAssertEqual(xml, """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites>
+              <testsuite name="chapter3-router" tests="4" failures="1" errors="1" skipped="1" time="1.004">
+                <testcase classname="netcheck.chapter3-router" name="ns1.netns" time="0"/>
+                <testcase classname="netcheck.chapter3-router" name="router.ip_forward" time="0">
+                  <failure message="Type `a &lt; b &amp;&amp; &quot;c&quot; &apos;d&apos;` — ルータを有効にする">expected: net.ipv4.ip_forward = 1
+            observed: net.ipv4.ip_forward = 0
+            frame &lt;1&gt;
+            フレーム 2</failure>
+                </testcase>
+                <testcase classname="netcheck.chapter3-router" name="ns1.ping.198.51.100.1" time="0">
+                  <skipped message="skipped: router is missing"/>
+                </testcase>
+                <testcase classname="netcheck.chapter3-router" name="ns2.route.default" time="0">
+                  <error message="netlink failed">expected: x
+            observed: netlink failed</error>
+                </testcase>
+              </testsuite>
+            </testsuites>
+
+            """)
+    }
+
+    func testXMLEscaping() {
+        XCTAssertEqual(JUnitWriter.escape("a<b>&\"'\u{0}\u{1b}\u{7f}é日本\u{FFFE}😀"), "a&lt;b&gt;&amp;&quot;&apos;\u{7f}é日本😀")
+        XCTAssertEqual(JUnitWriter.escape("1\n2\t3\r"), "1&#10;2&#9;3&#13;")
+        XCTAssertEqual(JUnitWriter.escape("1\n2\t3\r", attribute: false), "1\n2\t3&#13;")
+        XCTAssertEqual(JUnitWriter.seconds(5), "0.005")
+        XCTAssertEqual(JUnitWriter.seconds(12_340), "12.340")
+    }
+
+    /// An XML parser reads the hint back exactly (less the control character).
+    func testJUnitParsesWithAnXMLParser() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-junit-\(UUID().uuidString).xml")
+        try JUnitWriter().write(report).write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try python(["-c", """
+            import sys, xml.etree.ElementTree as ET
+            t = ET.parse(sys.argv[1]).getroot()
+            sys.stdout.write(t.find('testsuite/testcase/failure').get('message'))
+            """, file.path])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertEqual(r.output, "Type `a < b && \"c\" 'd'` — ルータを有効にする")
+    }
+}
+
+/// Runs Debian's python3 and returns its exit status and stdout + stderr.
+func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    p.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["PYTHONIOENCODING"] = "utf-8"
+    p.environment = env
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
