@@ -2,6 +2,7 @@
 #   make demo    build, then check the book's solution of $(DEMO) inside a private sandbox
 #   make test    install what the tests need, build, run every test (root: the tests build namespaces)
 #   make build   debug build;  make release   optimized build
+#   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, completions, man page;  make uninstall
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter7-dnat
@@ -11,7 +12,11 @@ DEMO ?= chapter7-dnat
 DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema
 BIN = .build/debug/netcheck
 
-.PHONY: all deps build release demo test clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+SHARE = $(DESTDIR)$(PREFIX)/share
+
+.PHONY: all deps build release demo test clean install uninstall
 
 all: build
 
@@ -37,6 +42,25 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The release binary, the exercises and solutions (found by the binary in ../share/netcheck), shell
+# completions from argument-parser, and the man page from its GenerateManual plugin.
+install: release
+	$(SWIFT) package generate-manual >/dev/null
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/netcheck/Exercises $(SHARE)/netcheck/Solutions $(SHARE)/man/man1 \
+	  $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
+	install -m 755 .build/release/netcheck $(DESTDIR)$(PREFIX)/bin/netcheck
+	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
+	install -m 755 Solutions/*.sh $(SHARE)/netcheck/Solutions/
+	install -m 644 .build/plugins/GenerateManual/outputs/netcheck/netcheck.1 $(SHARE)/man/man1/netcheck.1
+	.build/release/netcheck --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
+	.build/release/netcheck --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_netcheck
+	.build/release/netcheck --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/netcheck.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/netcheck $(SHARE)/man/man1/netcheck.1 $(SHARE)/bash-completion/completions/netcheck \
+	  $(SHARE)/zsh/site-functions/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
+	rm -rf $(SHARE)/netcheck
 
 clean:
 	rm -rf .build

@@ -86,3 +86,28 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("ip netns exec router sysctl net.ipv4.ip_forward=1"), r.stdout)
     }
 }
+
+/// The layout `make install` makes: bin/netcheck with share/netcheck/{Exercises,Solutions} beside it, no source tree.
+final class InstalledLayoutTests: XCTestCase {
+    func testAnInstalledBinaryFindsItsExercises() throws {
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-prefix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let root = TestPaths.packageRoot.path
+        let setup = try runProcess("/bin/sh", ["-c", """
+            set -e
+            install -d "$P/bin" "$P/share/netcheck/Exercises" "$P/share/netcheck/Solutions"
+            install -m 755 "\(TestPaths.netcheck)" "$P/bin/netcheck"
+            install -m 644 "\(root)"/Exercises/*.json "$P/share/netcheck/Exercises/"
+            install -m 755 "\(root)"/Solutions/*.sh "$P/share/netcheck/Solutions/"
+            """], environment: ["P": prefix.path])
+        XCTAssertEqual(setup.status, 0, setup.stderr)
+        let binary = prefix.appendingPathComponent("bin/netcheck").path
+        let list = try runProcess(binary, ["list"], currentDirectory: URL(fileURLWithPath: "/"))
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.contains("chapter7-dnat"), list.stdout)
+        let demo = try runProcess(binary, ["demo", "chapter3-veth", "--format", "json"], currentDirectory: URL(fileURLWithPath: "/"))
+        XCTAssertEqual(demo.status, 0, demo.stderr + demo.stdout)
+        let completion = try runProcess(binary, ["--generate-completion-script", "bash"])
+        XCTAssertTrue(completion.stdout.contains("watch") && completion.stdout.contains("summarize"), "completions know the subcommands")
+    }
+}
