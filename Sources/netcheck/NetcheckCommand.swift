@@ -13,7 +13,7 @@ struct NetcheckCommand: ParsableCommand {
         Exit status: 0 all checks passed, 1 a check failed, 2 usage or exercise-file error, 3 environment problem.
         """,
         version: Netcheck.version,
-        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self],
+        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self, ShowCommand.self],
         defaultSubcommand: CheckCommand.self)
 
     /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64).
