@@ -64,27 +64,30 @@ extension Topology {
                          mark: problems.isEmpty ? .ok : .wrong, problems: problems)
     }
 
-    /// A declared veth pair as found: both ends exist and the kernel pairs them, or what it pairs instead.
+    /// A declared veth pair as found: the kernel pairs its two ends, or what it pairs one end with instead.
     static func found(_ expected: Wire, world: World) -> Wire {
         var wire = expected
+        wire.mark = .wrong
         let label = "\(expected.a.name) ─ \(expected.b.name)"
-        guard let placeA = world.place(expected.a.namespace), let linkA = placeA.snapshot.link(named: expected.a.name),
-              let placeB = world.place(expected.b.namespace), let linkB = placeB.snapshot.link(named: expected.b.name) else {
-            wire.mark = .wrong
-            wire.problems = [Localized(en: "veth \(label): an end is not where the exercise puts it",
-                                       ja: "veth \(label): 片方の端が演習の場所にありません")]
+        // Start from whichever end is where the exercise puts it.
+        let ends = [(expected.a, expected.b), (expected.b, expected.a)]
+        guard let (here, there, place, link) = ends.lazy.compactMap({ (here, there) -> (Endpoint, Endpoint, World.Place, Link)? in
+            guard let place = world.place(here.namespace), let link = place.snapshot.link(named: here.name) else { return nil }
+            return (here, there, place, link)
+        }).first else {
+            wire.problems = [Localized(en: "veth \(label): neither end is where the exercise puts it",
+                                       ja: "veth \(label): どちらの端も演習の場所にありません")]
             return wire
         }
-        let peer = VethPairCheck.actualPeer(of: linkA, in: placeA, world: world)
-        if let peer, peer.place.namespace.identity == placeB.namespace.identity, peer.link.index == linkB.index {
+        let peer = VethPairCheck.actualPeer(of: link, in: place, world: world)
+        if let peer, peer.place.label == there.namespace, peer.link.name == there.name {
             wire.mark = .ok
             return wire
         }
         let other = peer.map { "\($0.link.name) (\($0.place.label))" }
-        wire.mark = .wrong
         wire.problems = [Localized(
-            en: "veth \(label): \(expected.a.name)'s peer is \(other ?? "not found"), expected \(expected.b.name) (\(expected.b.namespace))",
-            ja: "veth \(label): \(expected.a.name) の相手は \(other ?? "見つかりません")。\(expected.b.namespace) の \(expected.b.name) のはずです")]
+            en: "veth \(label): \(here.name)'s peer is \(other ?? "not found"), expected \(there.name) (\(there.namespace))",
+            ja: "veth \(label): \(here.name) の相手は \(other ?? "見つかりません")。\(there.namespace) の \(there.name) のはずです")]
         return wire
     }
 }

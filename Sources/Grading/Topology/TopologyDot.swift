@@ -54,10 +54,17 @@ public struct TopologyDot {
             }
             lines.append(indent + "}")
         }
+        /// A node drawn above: the interface's, or its namespace's placeholder when the namespace is missing.
+        func node(_ e: Endpoint) -> String {
+            let drawn = topology.namespaces.first { $0.name == e.namespace }.map { ns in
+                ns.interfaces.isEmpty ? "\(ns.name)/" : "\(e)"
+            }
+            return quote(prefix + (drawn ?? "\(e)"))
+        }
         for w in topology.wires {
             var attributes = ["label=\(quote("\(w.a.name) ─ \(w.b.name)"))"]
             if w.mark == .wrong { attributes += ["color=\"red\"", "fontcolor=\"red\"", "style=\"dashed\""] }
-            lines.append(indent + "\(quote("\(prefix)\(w.a)")) -- \(quote("\(prefix)\(w.b)")) [\(attributes.joined(separator: ", "))];")
+            lines.append(indent + "\(node(w.a)) -- \(node(w.b)) [\(attributes.joined(separator: ", "))];")
         }
         for ns in topology.namespaces {
             for port in ns.interfaces where port.master != nil && ns.interfaces.contains(where: { $0.name == port.master }) {
