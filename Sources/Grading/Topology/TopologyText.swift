@@ -40,15 +40,17 @@ public struct TopologyText {
         let marked = topology.namespaces.contains { $0.mark != nil }
         let bodyRows = max(1, topology.namespaces.map { max(1, $0.interfaces.count) }.max() ?? 1)
         var boxes = topology.namespaces.map { box($0, rows: bodyRows, marked: marked) }
+        // Pairs between neighbouring boxes are drawn in the gap between them; the others are listed.
+        var listed = topology.wires.filter { !adjacent($0, in: topology) }
         let spaces = topology.namespaces.indices.dropFirst().map { i in
             let (left, right) = (topology.namespaces[i - 1], topology.namespaces[i])
             let between = topology.wires.filter { joins($0, left.name, right.name) }
-            return gap(between, left: left, right: right, boxes: &boxes, index: i, height: bodyRows + 2)
+            let (column, undrawn) = gap(between, left: left, right: right, boxes: &boxes, index: i, height: bodyRows + 2)
+            listed += undrawn
+            return column
         }
         var columns = Array(boxes.prefix(1))
         for (space, box) in zip(spaces, boxes.dropFirst()) { columns += [space, box] }
-        var listed: [Topology.Wire] = []
-        for w in topology.wires where !adjacent(w, in: topology) { listed.append(w) }
         var lines = (0..<(bodyRows + 2)).map { row in
             columns.map { $0[row] }.joined().trimmingTrailingSpaces()
         }
@@ -89,16 +91,17 @@ public struct TopologyText {
 
     /// The space between two adjacent boxes, with one labelled line per veth pair joining them. Each line
     /// leaves the left box at its interface's row (or the right one's, when lower); the boxes' borders get
-    /// `├` and `┤` where the line meets them.
+    /// `├` and `┤` where the line meets them. Returns the gap's rows, and the pairs that found no free row.
     func gap(_ wires: [Topology.Wire], left: Topology.Namespace, right: Topology.Namespace,
-             boxes: inout [[String]], index: Int, height: Int) -> [String] {
+             boxes: inout [[String]], index: Int, height: Int) -> (column: [String], undrawn: [Topology.Wire]) {
         struct Line { var row: Int; var label: (String, String) }
         var lines: [Line] = []
+        var undrawn: [Topology.Wire] = []
         for w in wires {
             let (l, r) = w.a.namespace == left.name ? (w.a.name, w.b.name) : (w.b.name, w.a.name)
             var row = max(rowOf(l, in: left), rowOf(r, in: right))
             while lines.contains(where: { abs($0.row - row) < 2 }) { row += 2 }
-            guard row < height - 1 else { continue }
+            guard row < height - 1 else { undrawn.append(w); continue }
             lines.append(Line(row: row, label: (markText(w.mark) + l, r)))
         }
         let width = max(4, lines.map { displayWidth($0.label.0) + displayWidth($0.label.1) + 5 }.max() ?? 0)
@@ -110,7 +113,7 @@ public struct TopologyText {
             boxes[index - 1][line.row] = String(boxes[index - 1][line.row].dropLast()) + "├"
             boxes[index][line.row] = "┤" + String(boxes[index][line.row].dropFirst())
         }
-        return column
+        return (column, undrawn)
     }
 
     /// The row (counted from the top border) of an interface in its box.
