@@ -13,8 +13,8 @@ struct NetcheckCommand: ParsableCommand {
         Exit status: 0 all checks passed, 1 a check failed, 2 usage or exercise-file error, 3 environment problem.
         """,
         version: Netcheck.version,
-        subcommands: [CheckCommand.self, ListCommand.self, DemoCommand.self, WatchCommand.self, LintCommand.self,
-                      SummarizeCommand.self],
+        subcommands: [CheckCommand.self, ListCommand.self, ShowCommand.self, DemoCommand.self, WatchCommand.self,
+                      LintCommand.self, SummarizeCommand.self],
         defaultSubcommand: CheckCommand.self)
 
     /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64).

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Grading
+import Report
+
+/// `netcheck show <exercise-id>`: the exercise and the network it asks for, as a text diagram or Graphviz DOT;
+/// with `--found`, the live namespaces drawn after it with what is missing or wrong marked ✗.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Draw an exercise's topology (and, with --found, what exists now).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot }
+
+    @Argument(help: "The exercise, e.g. chapter3-router (see `netcheck list`).")
+    var exercise: String
+
+    @Flag(help: "Also inspect the live namespaces (read only) and mark what is missing or wrong.")
+    var found = false
+
+    @Option(help: "Drawing format: text or dot (Graphviz).")
+    var format: Format = .text
+
+    @Option(help: "Language of title, description and notes: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
+    var lang: Language?
+
+    @OptionGroup var exercises: ExerciseOptions
+
+    func run() throws {
+        let loaded = load(exercise, from: exercises)
+        let language = lang ?? Language.fromEnvironment()
+        var live: Topology?
+        if found {
+            if let problem = Preflight.problem() { problem.exit() }
+            live = Topology(found: World(namespaces: loaded.namespaces), exercise: loaded)
+        }
+        let text = format == .dot
+            ? TopologyDot(language: language).render(loaded, found: live)
+            : TopologyText(language: language).render(loaded, found: live)
+        print(text, terminator: "")
+    }
+}
