@@ -52,9 +52,9 @@ public struct TextRenderer: Sendable {
             ? "\(total) 項目中 \(passed) 項目が合格" + (report.passed ? "。すべて合格です。" : "。")
             : "\(passed)/\(total) checks passed."
         if let steps = report.steps, let reached = report.stepReached, !steps.isEmpty {
-            summary += language == .ja ? " ステップ \(reached)/\(steps.count) まで到達。" : " Step reached: \(reached) of \(steps.count)."
+            summary += language == .ja ? "ステップ \(reached)/\(steps.count) まで到達。" : " Step reached: \(reached) of \(steps.count)."
             if let next = steps.first(where: { $0.number == reached + 1 }) {
-                summary += language == .ja ? " 次はステップ \(next.number): \(next.title)" : " Next: step \(next.number), \(next.title)."
+                summary += language == .ja ? "次はステップ \(next.number):「\(next.title)」" : " Next: step \(next.number), \(next.title)."
                 if let hint = next.checks.first(where: { $0.status != .pass && !$0.hint.isEmpty })?.hint {
                     summary += "\n" + (language == .ja ? "  → " : "  → ") + hint
                 }
