@@ -77,15 +77,42 @@ public enum EchoProbe {
         precondition(identifiers.count == requests.count && Set(identifiers).count == identifiers.count,
                      "one distinct identifier per request")
 
+        // One socket per namespace (and per source address, which a socket is bound to): a raw ICMP socket sees
+        // every ICMP datagram of its namespace, so answers are matched by identifier, whichever socket reads them.
         var sockets: [Int32] = []
         defer { for fd in sockets { close(fd) } }
-        for request in requests { sockets.append(try openSocket(in: request.namespace)) }
+        var socketFor: [String: Int32] = [:]
+        var requestSocket: [Int32] = []
+        for request in requests {
+            let key = "\(request.namespace.identity.device):\(request.namespace.identity.inode):\(request.source?.description ?? "-")"
+            if let fd = socketFor[key] {
+                requestSocket.append(fd)
+                continue
+            }
+            let fd = try openSocket(in: request.namespace)
+            sockets.append(fd)
+            if let source = request.source, let errno = bindSource(source, fd) {
+                // Every request of this group fails the same way; keep the socket so it is closed.
+                socketFor[key] = fd
+                requestSocket.append(-errno)
+                continue
+            }
+            socketFor[key] = fd
+            requestSocket.append(fd)
+        }
 
         var outcomes = [EchoOutcome?](repeating: nil, count: requests.count)
         var sentAt = [Int](repeating: 0, count: requests.count)
+        var bindFailures: [String: Int32] = [:]
         for (i, request) in requests.enumerated() {
             sentAt[i] = monotonicMicroseconds()
-            if let errno = send(request, on: sockets[i], identifier: identifiers[i], token: token) {
+            let key = "\(request.namespace.identity.device):\(request.namespace.identity.inode):\(request.source?.description ?? "-")"
+            if requestSocket[i] < 0 { bindFailures[key] = -requestSocket[i] }
+            if let failed = bindFailures[key] {
+                outcomes[i] = .sendFailed(errno: failed)
+                continue
+            }
+            if let errno = send(request, on: requestSocket[i], identifier: identifiers[i], token: token) {
                 outcomes[i] = .sendFailed(errno: errno)
             }
         }
@@ -175,15 +202,17 @@ public enum EchoProbe {
         }
     }
 
-    /// Binds the source (if any) and sends; returns the errno of an immediate failure.
-    static func send(_ request: EchoRequest, on fd: Int32, identifier: UInt16, token: [UInt8]) -> Int32? {
-        if let source = request.source {
-            var address = socketAddress(source)
-            let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if rc != 0 { return errno }
+    /// Binds a socket to a source address (`ping -I`); the errno when the address is not in the namespace.
+    static func bindSource(_ source: IPv4Address, _ fd: Int32) -> Int32? {
+        var address = socketAddress(source)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
+        return rc == 0 ? nil : errno
+    }
+
+    /// Sends one request; returns the errno of an immediate failure.
+    static func send(_ request: EchoRequest, on fd: Int32, identifier: UInt16, token: [UInt8]) -> Int32? {
         let packet = ICMPPacket.echoRequest(identifier: identifier, sequence: sequence, token: token)
         var destination = socketAddress(request.destination)
         let sent = packet.withUnsafeBytes { bytes in
