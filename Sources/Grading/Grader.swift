@@ -12,16 +12,31 @@ public struct Grader {
     public var exercise: Exercise
     /// How long each probe waits for its answer. Probes run at once, so a run waits about this long at most.
     public var probeTimeoutMs: Int
+    /// When the whole run must be over (CLOCK_MONOTONIC ns): probes are cut short to leave time for the report.
+    public var deadline: UInt64?
 
-    public init(exercise: Exercise, probeTimeoutMs: Int = 1000) {
+    public init(exercise: Exercise, probeTimeoutMs: Int = 1000, deadline: UInt64? = nil) {
         self.exercise = exercise
         self.probeTimeoutMs = probeTimeoutMs
+        self.deadline = deadline
+    }
+
+    /// What is left before the deadline, less a margin for judging and writing the report.
+    var remaining: Duration? {
+        guard let deadline else { return nil }
+        let now = Grader.monotonicNanoseconds()
+        let left = deadline > now ? Int64(deadline - now) : 0
+        return .nanoseconds(max(0, left - 150_000_000))
     }
 
     /// Runs every check of `plan` and returns them in plan order, still in both languages.
     public func verdicts(_ plan: Plan) -> [(check: PlannedCheck, verdict: Verdict)] {
         let world = World(namespaces: exercise.namespaces)
-        let probes = Probing(plan: plan, world: world, timeout: .milliseconds(probeTimeoutMs)).run()
+        var timeout = Duration.milliseconds(probeTimeoutMs)
+        if let remaining, remaining < timeout { timeout = remaining }
+        var probing = Probing(plan: plan, world: world, timeout: timeout)
+        probing.latest = remaining
+        let probes = probing.run()
         return plan.checks.map { check in
             (check, evaluate(check, world: world, probes: probes))
         }

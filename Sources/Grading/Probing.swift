@@ -28,6 +28,8 @@ struct Probing {
     let plan: Plan
     let world: World
     let timeout: Duration
+    /// The longest any watcher may wait (the run's deadline), whatever its own patience.
+    var latest: Duration? = nil
 
     /// One capture to open, and what to make of it once open.
     struct PlannedCapture {
@@ -140,7 +142,9 @@ struct Probing {
             results.dhcpTransactions[check.id] = xid
             return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
                                                                  filter: "udp and (port 67 or port 68)"),
-                                   injector: true, make: { capture, injector in Self.dhcpWatcher(xid: xid, capture: capture, injector: injector!) })]
+                                   injector: true, make: { capture, injector in
+                                       Self.dhcpWatcher(xid: xid, capture: capture, injector: injector!,
+                                                        patience: min(Self.dhcpPatience, latest ?? Self.dhcpPatience)) })]
         default:
             return []
         }
@@ -178,12 +182,12 @@ struct Probing {
     /// for the OFFER that answers it.
     static let dhcpPatience = Duration.milliseconds(4000)
 
-    static func dhcpWatcher(xid: UInt32, capture: LiveCapture, injector: LiveCapture) -> FrameWatcher {
+    static func dhcpWatcher(xid: UInt32, capture: LiveCapture, injector: LiveCapture, patience: Duration) -> FrameWatcher {
         var rng = SystemRandomNumberGenerator()
         // Locally administered, unicast.
         let mac = MACAddress(bytes: [0x02] + (0..<5).map { _ in UInt8.random(in: 0...255, using: &rng) })!
         // dnsmasq pings an address (up to 3 s) before it offers it to a client it does not know.
-        return FrameWatcher(capture: capture, patience: dhcpPatience, satisfied: { frames in
+        return FrameWatcher(capture: capture, patience: patience, satisfied: { frames in
             frames.map(SeenFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
         }, onStart: {
             try injector.inject(DHCPMessage.discoverFrame(clientMAC: mac, transactionID: xid))

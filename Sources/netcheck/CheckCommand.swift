@@ -17,22 +17,28 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long each probe waits for an answer, in milliseconds.", valueName: "ms"))
     var timeout: Int = 1000
 
+    @Option(help: ArgumentHelp("The whole run ends within this many milliseconds: probes are cut short, and a run that still has not finished stops with status 3.", valueName: "ms"))
+    var deadline: Int = 5000
+
     @Option(help: ArgumentHelp("Check only this step of the book (see `netcheck show`), 1 for the first.", valueName: "n"))
     var step: Int?
 
     func validate() throws {
         guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
+        guard (100...600_000).contains(deadline) else { throw ValidationError("--deadline must be between 100 and 600000 ms") }
     }
 
     func run() throws {
         let started = Grader.monotonicNanoseconds()
+        Watchdog.arm(afterMilliseconds: deadline + 500)
         let loaded = load(exercise, from: exercises)
         if let problem = Preflight.problem() { problem.exit() }
         if let step, !(1...max(1, loaded.steps.count)).contains(step) || loaded.steps.isEmpty {
             let has = loaded.steps.isEmpty ? "has no steps" : "has steps 1 to \(loaded.steps.count)"
             Failure.usage("--step \(step): \(loaded.id) \(has)").exit()
         }
-        let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language, step: step, startedAt: started)
+        let grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000)
+        let report = grader.report(language: output.language, step: step, startedAt: started)
         emit(report, output)
         throw ExitCode(report.passed ? 0 : 1)
     }
