@@ -9,7 +9,7 @@ DEMO ?= chapter7-dnat
 # Debian packages: libraries netcheck links; tools its tests and solutions use (tcpdump: only to compare
 # evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules;
 # python3-jsonschema: reports validated against docs/report.schema.json).
-DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema
+DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema netcat-openbsd
 BIN = .build/debug/netcheck
 
 PREFIX ?= /usr/local
@@ -51,7 +51,7 @@ install: release
 	  $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
 	install -m 755 .build/release/netcheck $(DESTDIR)$(PREFIX)/bin/netcheck
 	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
-	install -m 755 Solutions/*.sh $(SHARE)/netcheck/Solutions/
+	install -m 755 Solutions/*.sh Solutions/*.py $(SHARE)/netcheck/Solutions/
 	install -m 644 .build/plugins/GenerateManual/outputs/netcheck/netcheck.1 $(SHARE)/man/man1/netcheck.1
 	.build/release/netcheck --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
 	.build/release/netcheck --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_netcheck

@@ -98,6 +98,10 @@ public struct Grader {
             return DHCPOfferCheck.evaluate(spec, check: check, probes: probes, exercise: exercise, world: world)
         case .dhcpLease(let spec):
             return DHCPLeaseCheck.evaluate(spec, exercise: exercise, world: world)
+        case .serviceBound(let spec):
+            return ServiceChecks.evaluateBound(spec, world: world)
+        case .serviceTalk(let spec):
+            return ServiceChecks.evaluateTalk(spec, check: check, probes: probes, world: world)
         }
     }
 

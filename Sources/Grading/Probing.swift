@@ -19,6 +19,8 @@ struct ProbeResults {
     var synErrors: [String: Error] = [:]
     /// The transaction id of each DHCP check's DISCOVER.
     var dhcpTransactions: [String: UInt32] = [:]
+    /// What talking to each service gave, by check id.
+    var talks: [String: ServiceChecks.Talk] = [:]
 
     static func insideKey(_ id: String) -> String { id + "#inside" }
     static func outsideKey(_ id: String) -> String { id + "#outside" }
@@ -89,6 +91,13 @@ struct Probing {
         } catch {
             for id in pingIDs { results.echo[id] = .failure(error) }
         }
+        // Servers are talked to after the pings, each bounded by the probe timeout; their captures on lo are
+        // still open, and read once the conversation is over.
+        for check in plan.checks {
+            guard case .serviceTalk(let spec) = check.kind, let place = world.place(spec.namespace) else { continue }
+            results.talks[check.id] = ServiceChecks.talk(spec, in: place, timeout: timeout)
+            watchers[check.id]?.readAvailable()
+        }
         for (key, watcher) in watchers {
             if let error = watcher.startError {
                 if key.hasSuffix("#outside") { results.synErrors[String(key.dropLast("#outside".count))] = error }
@@ -135,6 +144,12 @@ struct Probing {
                                request: .init(interface: spec.outside.name, namespace: outside.namespace, filter: filter),
                                injector: false, make: { capture, _ in Self.exchangeWatcher(capture, tcp: wantAnswer, onStart: send) }),
             ]
+        case .serviceTalk(let spec) where spec.talk == .datagram || spec.talk == .connect:
+            guard let place = world.place(spec.namespace) else { return [] }
+            // `tcpdump -i lo`, as the book watches it; satisfied at once: the conversation comes after the pings.
+            return [PlannedCapture(key: check.id, request: .init(interface: "lo", namespace: place.namespace,
+                                                                 filter: "\(spec.transport.rawValue) port \(spec.port) or icmp"),
+                                   injector: false, make: { capture, _ in FrameWatcher(capture: capture, satisfied: { _ in true }) })]
         case .dhcpOffer(let spec):
             guard let place = world.place(spec.client) else { return [] }
             var rng = SystemRandomNumberGenerator()

@@ -11,10 +11,10 @@ final class NetlinkSocket {
     private var buffer = [UInt8](repeating: 0, count: 65536)
 
     /// Opens a socket in `namespace` (the body runs inside it; the socket stays there).
-    init(in namespace: NetworkNamespace) throws {
+    init(in namespace: NetworkNamespace, protocol netlinkProtocol: Int32 = NETLINK_ROUTE) throws {
         self.namespace = namespace.label
         let fd = try namespace.run { () throws -> Int32 in
-            let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
+            let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
             guard fd >= 0 else { throw KernelError("socket(AF_NETLINK)", namespace: namespace.label, errno: errno) }
             return fd
         }

@@ -27,6 +27,16 @@ public enum TcpdumpFormat {
         }
     }
 
+    /// The same frame as `tcpdump -tnl` (without -e) prints it, the way the book watches lo in chapters 5, 6
+    /// and 8: "IP 127.0.0.1.40000 > 127.0.0.1.54321: UDP, length 14".
+    public static func lineWithoutLinkLayer(_ frame: EthernetFrame) -> String {
+        switch frame.payload {
+        case .arp(let arp): return "ARP, " + self.arp(arp, length: frame.wireLength - 14)
+        case .ipv4(let ip): return "IP " + ipv4(ip)
+        case .other: return "ethertype \(etherTypeName(frame.etherType)) (0x\(hex4(frame.etherType))), length \(frame.wireLength)"
+        }
+    }
+
     /// print-ether.c ethertype_values (the names tcpdump has for ethertypes; "Unknown" otherwise).
     static func etherTypeName(_ type: UInt16) -> String {
         switch type {

@@ -98,7 +98,7 @@ final class InstalledLayoutTests: XCTestCase {
             install -d "$P/bin" "$P/share/netcheck/Exercises" "$P/share/netcheck/Solutions"
             install -m 755 "\(TestPaths.netcheck)" "$P/bin/netcheck"
             install -m 644 "\(root)"/Exercises/*.json "$P/share/netcheck/Exercises/"
-            install -m 755 "\(root)"/Solutions/*.sh "$P/share/netcheck/Solutions/"
+            install -m 755 "\(root)"/Solutions/*.sh "\(root)"/Solutions/*.py "$P/share/netcheck/Solutions/"
             """], environment: ["P": prefix.path])
         XCTAssertEqual(setup.status, 0, setup.stderr)
         let binary = prefix.appendingPathComponent("bin/netcheck").path

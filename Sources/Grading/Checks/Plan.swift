@@ -19,6 +19,10 @@ public enum CheckKind: Sendable, Hashable {
     case dhcpOffer(DHCPSpec)
     /// The client holds a leased address in the range.
     case dhcpLease(DHCPSpec)
+    /// Something is bound to the service's port and address.
+    case serviceBound(ServiceSpec)
+    /// The service answers as it should.
+    case serviceTalk(ServiceSpec)
 }
 
 /// One check of an exercise, before it runs: its stable id (what graders key on), its title, the
@@ -159,6 +163,22 @@ public struct Plan: Sendable {
                 title: Localized(en: "\(d.link) in \(d.client) got its address from DHCP, in \(d.rangeText)",
                                  ja: "\(d.client) の \(d.link) のアドレスが DHCP で \(d.rangeText) から割り当てられている"),
                 namespaces: [d.client], kind: .dhcpLease(d), hint: d.hint))
+        }
+        for v in e.services {
+            let base = v.id ?? "\(v.namespace).\(v.transport.rawValue).\(v.port)"
+            checks.append(PlannedCheck(
+                id: base + ".bound",
+                title: Localized(en: "something listens on \(v.label)", ja: "\(v.label) で待ち受けている"),
+                namespaces: [v.namespace], kind: .serviceBound(v), hint: v.hint))
+            let what: Localized
+            switch v.talk {
+            case .datagram: what = Localized(en: "a datagram to \(v.label) is delivered", ja: "\(v.label) 宛てのデータグラムが届く")
+            case .connect: what = Localized(en: "a connection to \(v.label) is made and data acknowledged", ja: "\(v.label) に接続でき、送ったデータに ACK が返る")
+            case .http: what = Localized(en: "GET / on \(v.label) returns 200 and \"\(v.title ?? "")\"", ja: "\(v.label) への GET / が 200 と「\(v.title ?? "")」を返す")
+            case .echo: what = Localized(en: "\(v.label) echoes back what it receives", ja: "\(v.label) が受け取ったものをそのまま返す")
+            case .sum: what = Localized(en: "\(v.label) adds two 32-bit numbers (big-endian)", ja: "\(v.label) が 2 つの 32 ビット整数 (ビッグエンディアン) を足す")
+            }
+            checks.append(PlannedCheck(id: base + "." + v.talk.rawValue, title: what, namespaces: [v.namespace], kind: .serviceTalk(v), hint: v.hint))
         }
         self.checks = checks
     }

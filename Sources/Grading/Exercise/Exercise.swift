@@ -24,6 +24,8 @@ public struct Exercise: Sendable {
     public var nat: [NATSpec] = []
     /// DHCP: a server that offers addresses and a client that took one (chapter 6).
     public var dhcp: [DHCPSpec] = []
+    /// Servers the learner runs (chapters 5, 6 and 8), checked by talking to them.
+    public var services: [ServiceSpec] = []
     /// The book's checkpoints on the way to the end state, in order.
     public var steps: [StepSpec] = []
     /// The file it was loaded from, for messages.
@@ -224,4 +226,34 @@ public struct DHCPSpec: Sendable, Hashable {
 
     public func inRange(_ a: IPv4Address) -> Bool { rangeStart <= a && a <= rangeEnd }
     public var rangeText: String { "\(rangeStart)-\(rangeEnd)" }
+}
+
+/// A server on `address:port` in `namespace` (usually the root namespace, on 127.0.0.1), checked in two parts:
+/// something is bound there (`ss -ltun`), and it behaves: netcheck `talk`s to it.
+public struct ServiceSpec: Sendable, Hashable {
+    public enum Transport: String, Sendable, Hashable, CaseIterable { case tcp, udp }
+    public enum Talk: String, Sendable, Hashable, CaseIterable {
+        /// UDP: a datagram is delivered (no ICMP port unreachable comes back).
+        case datagram
+        /// TCP: the three-way handshake completes and sent data is acknowledged.
+        case connect
+        /// TCP: `GET / HTTP/1.0` is answered 200 with an HTML page whose title is `title`.
+        case http
+        /// TCP: what is sent comes back, several messages, one larger than a segment.
+        case echo
+        /// TCP: two unsigned 32-bit big-endian numbers in, their 64-bit big-endian sum out.
+        case sum
+    }
+    public var namespace: String
+    public var transport: Transport
+    public var address: IPv4Address
+    public var port: UInt16
+    public var talk: Talk
+    public var title: String?
+    /// The book's command that starts the server, quoted in hints.
+    public var command: String?
+    public var id: String?
+    public var hint: Localized?
+
+    public var label: String { "\(transport.rawValue.uppercased()) \(address):\(port)" }
 }

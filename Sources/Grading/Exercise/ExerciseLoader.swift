@@ -18,7 +18,7 @@ public enum ExerciseLoader {
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
-            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp", "steps",
+            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp", "services", "steps",
         ])
         let id = try root.string("id")
         guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -49,6 +49,7 @@ public enum ExerciseLoader {
         exercise.forwarding = try root.array("fdb").map(forwarding)
         exercise.nat = try root.array("nat").map(nat)
         exercise.dhcp = try root.array("dhcp").map(dhcp)
+        exercise.services = try root.array("services").map(service)
         try crossCheck(&exercise, root: root)
         exercise.steps = try root.array("steps").enumerated().map { try step($1, number: $0 + 1) }
         try crossCheckSteps(exercise, file: file)
@@ -230,6 +231,23 @@ public enum ExerciseLoader {
                         id: try o.optionalString("id"), hint: try o.localized("hint"))
     }
 
+    static func service(_ node: JSONNode) throws -> ServiceSpec {
+        let o = try node.object(keys: ["namespace", "protocol", "address", "port", "talk", "title", "command", "id", "hint"])
+        let transport = try o.parsed("protocol", as: "\"tcp\" or \"udp\"", ServiceSpec.Transport.init(rawValue:))!
+        let talks = ServiceSpec.Talk.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        let talk = try o.parsed("talk", as: "one of \(talks)", ServiceSpec.Talk.init(rawValue:))!
+        guard (transport == .udp) == (talk == .datagram) else {
+            throw node.error(transport == .udp ? "a UDP service is talked to with \"datagram\"" : "\"datagram\" is for UDP services", field: "talk")
+        }
+        let title = try o.optionalString("title")
+        if talk == .http && title == nil { throw node.error("an HTTP check needs the page's title", field: "title") }
+        return ServiceSpec(namespace: try o.optionalString("namespace") ?? World.rootName, transport: transport,
+                           address: try o.parsed("address", as: "an IPv4 address", IPv4Address.init)!,
+                           port: UInt16(try o.optionalInt("port", in: 1...65535) ?? { throw o.missing("port") }()),
+                           talk: talk, title: title, command: try o.optionalString("command"),
+                           id: try o.optionalString("id"), hint: try o.localized("hint"))
+    }
+
     static func forwarding(_ node: JSONNode) throws -> ForwardingSpec {
         let o = try node.object(keys: ["namespace", "bridge", "port", "mac", "id", "hint"])
         return ForwardingSpec(namespace: try o.string("namespace"), bridge: try interfaceName(o, "bridge"),
@@ -288,6 +306,7 @@ public enum ExerciseLoader {
                 try known(ns, "/nat/\(i)", field)
             }
         }
+        for (i, v) in exercise.services.enumerated() { try known(v.namespace, "/services/\(i)", "namespace") }
         for (i, d) in exercise.dhcp.enumerated() {
             try known(d.client, "/dhcp/\(i)", "client")
             try known(d.server, "/dhcp/\(i)", "server")
