@@ -6,6 +6,9 @@ DIR/batch/<id>.ns.<name>.batch (for `ip -n NAME -batch`), and prints "<id> <prob
 
 star:  h0..h(N-1), each with one veth whose peer hK-br0 is a port of bridge br0 in the sandbox root;
        hK has 10.0.0.0/16 address 10.0.(K+1)/256.(K+1)%256; every ordered pair is probed, TTL 64.
+       The kernel's ARP table is shared by all namespaces and holds gc_thresh3 (default 1024) dynamic entries,
+       so a star needing N*(N-1) of them fails beyond 32 hosts whatever checks it;
+star-static: the same star with permanent neighbour entries (which do not count against gc_thresh3).
 chain: n0 - r1 - r2 - ... - r(N-2) - n(N-1); segment i (between node i and i+1) is 10.0.i.0/24, node i
        is .1 on it, node i+1 is .2. Every node has a static route to every segment it is not on. Every
        ordered pair is probed with TTL 64 - (routers between them), except pairs more than 63 routers apart
@@ -22,18 +25,21 @@ ex = {"id": ex_id, "chapter": 99,
       "namespaces": [], "links": [], "addresses": [], "reachability": []}
 root, per_ns = [], {}
 
-if shape == "star":
+if shape in ("star", "star-static"):
     names = [f"h{k}" for k in range(n)]
     ex["namespaces"] = names
     addr = [f"10.0.{(k + 1) // 256}.{(k + 1) % 256}" for k in range(n)]
+    mac = [f"02:00:00:00:{(k + 1) // 256:02x}:{(k + 1) % 256:02x}" for k in range(n)]
     root.append("link add br0 type bridge")
     for k, h in enumerate(names):
         root.append(f"netns add {h}")
     for k, h in enumerate(names):
-        root.append(f"link add {h}-veth0 netns {h} type veth peer name {h}-br0")
+        root.append(f"link add {h}-veth0 netns {h} address {mac[k]} type veth peer name {h}-br0")
         root.append(f"link set {h}-br0 master br0")
         root.append(f"link set {h}-br0 up")
         per_ns[h] = [f"link set {h}-veth0 up", f"address add {addr[k]}/16 dev {h}-veth0"]
+        if shape == "star-static":
+            per_ns[h] += [f"neigh add {addr[j]} lladdr {mac[j]} dev {h}-veth0 nud permanent" for j in range(n) if j != k]
         ex["links"].append({"namespace": h, "name": f"{h}-veth0", "kind": "veth",
                             "peer": {"namespace": "root", "name": f"{h}-br0"}})
         ex["addresses"].append({"namespace": h, "link": f"{h}-veth0", "address": f"{addr[k]}/16"})
