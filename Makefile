@@ -2,6 +2,7 @@
 #   make demo    build, then check the book's solution of $(DEMO) inside a private sandbox
 #   make test    install what the tests need, build, run every test (root: the tests build namespaces)
 #   make build   debug build;  make release   optimized build
+#   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, completions, man page;  make uninstall
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
@@ -10,19 +11,31 @@ DEMO ?= chapter7-dnat
 # evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules;
 # python3-jsonschema: reports validated against docs/report.schema.json).
 DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema netcat-openbsd
+# What `make bench` uses besides those: ping (the bash comparison), GNU time (peak RSS), jq (the bash comparison).
+BENCH_PACKAGES = iputils-ping time jq python3
 BIN = .build/debug/netcheck
+RELEASE_BIN ?= .build/release/netcheck
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 SHARE = $(DESTDIR)$(PREFIX)/share
 
-.PHONY: all deps build release demo test clean install uninstall
+.PHONY: all deps bench-deps build release demo test bench clean install uninstall
 
 all: build
 
 # Installs only what is missing, so a prepared machine does not touch the network.
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -38,6 +51,11 @@ release: deps
 
 demo: build
 	$(BIN) demo $(DEMO) --format text
+
+# Prints a table of timings (each exercise, netcheck against bash, generated exercises up to 128 namespaces,
+# the performance targets). Root; everything runs in one private sandbox. RUNS, BASH_RUNS, SCALE_NS, SCALE_RUNS tune it.
+bench: release bench-deps
+	bash bench/bench.sh $(RELEASE_BIN)
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -1,0 +1,195 @@
+#!/bin/bash
+# bench/bench.sh [NETCHECK_BINARY]  — what `make bench` runs (as root). Prints a table; nothing in it is a test.
+#
+# Everything happens inside one private sandbox that the script makes for itself (re-exec under
+# `unshare --net --mount`, the same mounts as Sources/TestSupport/ScriptSandbox.swift, the same reaping at exit),
+# so nothing touches the host and two runs never collide.
+#   1. every exercise with a Solutions/<id>.sh: built fresh, `netcheck check <id> --format json` RUNS times
+#   2. netcheck against the bash checks in bench/bash/ (chapter3-multi-router, chapter7-dnat)
+#   3. scale: generated star and chain exercises over N namespaces (bench/gen_scale.py)
+#   4. the project's performance targets, each marked ✓/✗
+# Environment: RUNS (default 20), BASH_RUNS (default 10), SCALE_NS (default "8 32 64 128"), SCALE_RUNS (default 3).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+if [ -z "${NETCHECK_BENCH_INSIDE:-}" ]; then
+  bin=${1:-$root/.build/release/netcheck}
+  [ -x "$bin" ] || { echo "bench: no netcheck binary at $bin (make release)" >&2; exit 2; }
+  [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 2; }
+  export NETCHECK_BENCH_INSIDE=1 NETCHECK_BIN=$(readlink -f "$bin")
+  exec unshare --net --mount --propagation private /bin/bash "$0"
+fi
+
+# ---- inside the sandbox (same prologue as ScriptSandbox) ----
+set -e
+mount --make-rprivate /
+mount -t tmpfs -o size=4m netcheck-bench /run
+mkdir -p /run/netns
+for d in /var/lib/misc /var/lib/dhcp; do [ -d $d ] && mount -t tmpfs -o size=4m netcheck-bench $d; done
+ip link set lo up
+set +e
+work=$(mktemp -d /tmp/netcheck-bench.XXXXXX)
+netcheck_reap() {
+  local own; own=$(readlink /proc/$$/ns/net)
+  for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do ip netns pids "$ns" 2>/dev/null; done | xargs -r kill -9 2>/dev/null || true
+  for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    [ "$p" != "$$" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$own" ] && kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap netcheck_reap EXIT
+
+NC=$NETCHECK_BIN
+RUNS=${RUNS:-20}; BASH_RUNS=${BASH_RUNS:-10}; SCALE_NS=${SCALE_NS:-8 32 64 128}; SCALE_RUNS=${SCALE_RUNS:-3}
+cd "$root"
+
+# A fresh start between exercises: processes in the namespaces killed by PID, every namespace deleted, and the
+# links chapter4-bridge (and the star) leave in the sandbox root (br0, its ports) deleted.
+reset_net() {
+  for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do ip netns pids "$ns" 2>/dev/null; done | xargs -r kill -9 2>/dev/null
+  ip -all netns delete 2>/dev/null
+  for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+    [ "$l" = lo ] || ip link del "$l" 2>/dev/null
+  done
+  return 0
+}
+now_ns() { date +%s%N; }
+# stats FILE -> "median min max" (whole ms, one number per line in FILE, nanoseconds)
+stats() { python3 -c '
+import sys, statistics
+v = [int(l) / 1e6 for l in open(sys.argv[1]) if l.strip()]
+print("%.0f %.0f %.0f" % (statistics.median(v), min(v), max(v)) if v else "- - -")' "$1"; }
+# timed CMD… : runs it, appends its wall time (ns) to $tfile, returns its status
+timed() { local t0 t1 rc; t0=$(now_ns); "$@" >/dev/null 2>&1; rc=$?; t1=$(now_ns); echo $((t1 - t0)) >>"$tfile"; return $rc; }
+# rss_mb CMD…: peak RSS of one run in MB (GNU time)
+rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1; awk '{printf "%.1f", $1/1024}' "$work/rss" 2>/dev/null || echo "-"; }
+build() { reset_net; bash -e "Solutions/$1.sh" >"$work/build.log" 2>&1; }
+
+declare -A MED SCALE_MED SCALE_RC
+PEAK_RSS=0
+maxf() { awk -v a="$1" -v b="$2" 'BEGIN{ if (a+0 > b+0) print a; else print b }'; }
+echo "netcheck bench — $(uname -r), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "binary: $NC ($("$NC" --version 2>/dev/null))"
+echo
+echo "1. netcheck check <id> --format json, whole process, $RUNS runs each (ms)"
+printf "%-26s %8s %6s %6s %8s  %s\n" exercise median min max "RSS MB" result
+for sol in Solutions/*.sh; do
+  id=$(basename "$sol" .sh)
+  [ -f "Exercises/$id.json" ] || continue
+  if ! build "$id"; then printf "%-26s %s\n" "$id" "solution failed: $(tail -1 "$work/build.log")"; continue; fi
+  [ "$id" = chapter6-dhcp ] && sleep 0.2
+  tfile=$work/t.$id; : >"$tfile"; pass=0; fail=0; other=""
+  for _ in $(seq "$RUNS"); do
+    timed timeout 60 "$NC" check "$id" --format json; rc=$?
+    case $rc in 0) pass=$((pass + 1));; 1) fail=$((fail + 1));; *) other="$other $rc";; esac
+  done
+  rss=$(rss_mb "$NC" check "$id" --format json)
+  read -r med min max < <(stats "$tfile"); MED[$id]=$med
+  res="pass $pass/$RUNS"; [ $fail -gt 0 ] && res="$res, FAIL $fail"; [ -n "$other" ] && res="$res, exit$other"
+  printf "%-26s %8s %6s %6s %8s  %s\n" "$id" "$med" "$min" "$max" "$rss" "$res"
+  [[ $rss =~ ^[0-9.]+$ ]] && PEAK_RSS=$(maxf "$rss" "$PEAK_RSS")
+done
+
+echo
+echo "2. netcheck against the same checks in bash (bench/bash/<id>.sh, ip -j + jq, ping, tcpdump), medians (ms)"
+printf "%-26s %9s %9s %7s  %s\n" exercise netcheck bash ratio "bash: passes / detects breakage"
+declare -A RATIO
+for id in chapter3-multi-router chapter7-dnat; do
+  build "$id"
+  tfile=$work/b.$id; : >"$tfile"; bpass=0
+  for _ in $(seq "$BASH_RUNS"); do timed bash "bench/bash/$id.sh" && bpass=$((bpass + 1)); done
+  read -r bmed _ _ < <(stats "$tfile")
+  # break the setup: the bash script must notice
+  case $id in
+    chapter3-multi-router) ip netns exec router1 sysctl -qw net.ipv4.ip_forward=0;;
+    chapter7-dnat) ip netns exec router iptables -t nat -F PREROUTING;;
+  esac
+  if bash "bench/bash/$id.sh" >/dev/null 2>&1; then detect=no; else detect=yes; fi
+  ratio=$(python3 -c "import sys; a,b=sys.argv[1:]; print('%.1fx' % (float(b)/float(a)) if float(a) > 0 else '-')" "${MED[$id]:-0}" "$bmed" 2>/dev/null || echo -)
+  RATIO[$id]=$ratio
+  printf "%-26s %9s %9s %7s  %s\n" "$id" "${MED[$id]:--}" "$bmed" "$ratio" "$bpass/$BASH_RUNS pass, breakage detected: $detect"
+done
+
+echo
+echo "3. scale: generated exercises, full reachability matrix with TTLs (median of $SCALE_RUNS runs; RSS: max)"
+printf "%-11s %5s %7s %9s %10s %8s %8s  %s\n" shape N probes "wall ms" "probes/s" "RSS MB" "setup s" result
+gen=$work/gen
+for shape in star star-static chain; do
+  for n in $SCALE_NS; do
+    rm -rf "$gen"; mkdir -p "$gen"
+    read -r sid probes < <(python3 bench/gen_scale.py "$shape" "$n" "$gen")
+    reset_net
+    t0=$(now_ns)
+    ok=1
+    ip -batch "$gen/batch/$sid.root.batch" >"$work/setup.log" 2>&1 || ok=0
+    for f in "$gen/batch/$sid".ns.*.batch; do
+      nm=${f##*.ns.}; nm=${nm%.batch}
+      ip -n "$nm" -batch "$f" >>"$work/setup.log" 2>&1 || ok=0
+      [[ $nm == r* ]] && { ip netns exec "$nm" sysctl -qw net.ipv4.ip_forward=1 || ok=0; }
+    done
+    setup=$(( ($(now_ns) - t0) / 1000000 ))
+    if [ $ok = 0 ]; then printf "%-11s %5s %7s  setup failed: %s\n" "$shape" "$n" "$probes" "$(grep -m1 . "$work/setup.log")"; continue; fi
+    tfile=$work/s.$sid; : >"$tfile"; maxrss=0; res=""; rcs=""
+    for _ in $(seq "$SCALE_RUNS"); do
+      t0=$(now_ns)
+      /usr/bin/time -f %M -o "$work/rss" timeout 300 "$NC" check "$sid" --exercises "$gen/ex" --format json >"$work/out.json" 2>"$work/err"
+      rc=$?; echo $(( $(now_ns) - t0 )) >>"$tfile"
+      r=$(tail -1 "$work/rss" 2>/dev/null); [[ $r =~ ^[0-9]+$ ]] && [ "$r" -gt $maxrss ] && maxrss=$r
+      rcs="$rcs $rc"
+      [ $rc = 0 ] || break   # a failing row is run once
+    done
+    read -r med _ _ < <(stats "$tfile")
+    case " $rcs " in
+      *" 0 "*) res="pass";;
+    esac
+    for rc in $rcs; do
+      case $rc in
+        0) ;;
+        1) res="$res FAIL($(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%s/%s checks" % (r["score"], r["max_score"]))' "$work/out.json" 2>/dev/null))";;
+        124) res="$res timed out (300 s)";;
+        *) res="$res exit $rc: $(grep -m1 . "$work/err" | cut -c1-80)";;
+      esac
+    done
+    pps=$(python3 -c "import sys; p,m=sys.argv[1:]; print('%.0f' % (int(p)/(float(m)/1000)) if float(m) > 0 else '-')" "$probes" "$med" 2>/dev/null || echo -)
+    rssmb=$(awk -v k=$maxrss 'BEGIN{printf "%.1f", k/1024}')
+    printf "%-11s %5s %7s %9s %10s %8s %8s  %s\n" "$shape" "$n" "$probes" "$med" "$pps" "$rssmb" \
+      "$(awk -v m=$setup 'BEGIN{printf "%.1f", m/1000}')" "$(echo $res | sed 's/^ *//')"
+    SCALE_MED[$shape$n]=$med; SCALE_RC[$shape$n]=$rcs
+    PEAK_RSS=$(maxf "$rssmb" "$PEAK_RSS")
+  done
+done
+
+echo
+echo "4. a failing run: chapter3-multi-router with net.ipv4.ip_forward=0 on router1, --timeout 1000, 5 runs (ms)"
+build chapter3-multi-router
+ip netns exec router1 sysctl -qw net.ipv4.ip_forward=0
+tfile=$work/fail; : >"$tfile"; frcs=""
+for _ in 1 2 3 4 5; do timed timeout 60 "$NC" check chapter3-multi-router --timeout 1000 --format json; frcs="$frcs $?"; done
+read -r fmed fmin fmax < <(stats "$tfile")
+printf "%-26s %8s %6s %6s  exit status:%s (1 = a check failed, as it should)\n" chapter3-multi-router "$fmed" "$fmin" "$fmax" "$frcs"
+reset_net
+
+echo
+echo "5. targets"
+mark() { if [ "$(awk "BEGIN{print (($1) ? 1 : 0)}")" = 1 ]; then echo "✓"; else echo "✗"; fi; }
+num() { [[ $1 =~ ^[0-9.]+$ ]] && echo "$1" || echo ""; }
+target() { printf "  %s  %-58s %s\n" "$1" "$2" "$3"; }
+d=$(num "${MED[chapter7-dnat]:-}")
+target "$( [ -n "$d" ] && mark "$d <= 50" || echo ✗)" "passing chapter7-dnat <= 50 ms (whole process)" "${d:-n/a} ms median"
+for id in chapter3-multi-router chapter7-dnat; do
+  r=$(num "${RATIO[$id]%x}")
+  target "$( [ -n "$r" ] && mark "$r >= 20" || echo ✗)" ">= 20x faster than bench/bash/$id.sh" "${RATIO[$id]:-n/a}"
+done
+for sh in star star-static; do
+  s64=$(num "${SCALE_MED[${sh}64]:-}")
+  if [ -n "$s64" ] && [ "${SCALE_RC[${sh}64]// /}" = "$(printf '0%.0s' $(seq $SCALE_RUNS))" ]; then
+    target "$(mark "$s64 <= 2000")" "64-host full matrix ($sh, 4,032 probes) <= 2 s" "$s64 ms"
+  else
+    target "✗" "64-host full matrix ($sh, 4,032 probes) <= 2 s" "${s64:-n/a} ms, did not pass (exit status:${SCALE_RC[${sh}64]:-not run})"
+  fi
+done
+target "$(mark "$PEAK_RSS <= 50")" "peak RSS <= 50 MB (every run above)" "$PEAK_RSS MB"
+f=$(num "$fmed")
+target "$( [ -n "$f" ] && mark "$f <= 1500" || echo ✗)" "failing run ~ one probe timeout (1000 ms), target <= 1.5 s" "${f:-n/a} ms median"
