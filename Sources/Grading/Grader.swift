@@ -32,6 +32,7 @@ public struct Grader {
     /// Runs every check of `plan` and returns them in plan order, still in both languages.
     public func verdicts(_ plan: Plan) -> [(check: PlannedCheck, verdict: Verdict)] {
         let world = World(namespaces: exercise.namespaces)
+        world.deadline = deadline
         var timeout = Duration.milliseconds(probeTimeoutMs)
         if let remaining, remaining < timeout { timeout = remaining }
         var probing = Probing(plan: plan, world: world, timeout: timeout)

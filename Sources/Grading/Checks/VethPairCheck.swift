@@ -36,7 +36,7 @@ enum VethPairCheck {
         }
         for candidate in world.places + world.otherPlaces {
             guard candidate.namespace.identity != place.namespace.identity,
-                  let id = try? place.namespace.namespaceID(of: candidate.namespace), id == nsid else { continue }
+                  let id = world.namespaceID(place, of: candidate), id == nsid else { continue }
             return candidate.snapshot.link(index: index).map { (candidate, $0) }
         }
         return nil

@@ -23,6 +23,8 @@ struct PathWalk {
 
     /// The first cause that keeps `to` from answering a ping from `from`, or nil when none is visible.
     func explain(from: String, source: IPv4Address?, to: IPv4Address) -> Cause? {
+        // Past the run's deadline a failure is reported as observed, without the (costly) walk.
+        if world.pastDeadline { return nil }
         guard let start = world.place(from) else { return .namespaceMissing(namespace: from) }
         if let source, start.snapshot.link(owning: source) == nil {
             return addressCause(for: source) ?? .destinationUnowned(address: source)

@@ -29,6 +29,21 @@ public final class World {
         for name in namespaces { named[name] = Self.inspect(name: name) }
     }
 
+    /// When diagnosis must stop (CLOCK_MONOTONIC ns): past it, failures are reported without the path walk.
+    public var deadline: UInt64?
+    public var pastDeadline: Bool { deadline.map { Grader.monotonicNanoseconds() >= $0 } ?? false }
+
+    private var namespaceIDs: [[UInt64]: Int32?] = [:]
+
+    /// The id `place` gives `other` (`ip netns list-id`), asked once per pair.
+    public func namespaceID(_ place: Place, of other: Place) -> Int32? {
+        let key = [place.namespace.identity.device, place.namespace.identity.inode, other.namespace.identity.device, other.namespace.identity.inode]
+        if let cached = namespaceIDs[key] { return cached }
+        let id = try? place.namespace.namespaceID(of: other.namespace)
+        namespaceIDs[key] = .some(id ?? nil)
+        return id ?? nil
+    }
+
     private var neighbourTables: [String: Result<[Neighbour], KernelError>] = [:]
     private var forwardingTables: [String: Result<[ForwardingEntry], KernelError>] = [:]
 
