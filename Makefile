@@ -4,6 +4,7 @@
 #   make build   debug build;  make release   optimized build
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, completions, man page;  make uninstall
+#   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter7-dnat
@@ -20,7 +21,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SHARE = $(DESTDIR)$(PREFIX)/share
 
-.PHONY: all deps bench-deps build release demo test bench clean install uninstall
+.PHONY: all deps bench-deps build release demo test bench clean install uninstall fuzz fuzz-build fuzz-ci
 
 all: build
 
@@ -60,6 +61,40 @@ bench: release bench-deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) fuzz-ci
+
+# Fuzzing (Fuzz/README.md): every reader of untrusted bytes (frames, ICMP datagrams, rtnetlink messages, exercise
+# files) under libFuzzer with AddressSanitizer. Each fuzzer starts from a temporary copy of its seed corpus (the
+# committed one never grows) and fails the target on the first crash, trap, leak or hang (-timeout per input),
+# leaving the input in $(FUZZ_SCRATCH)/artifacts/ and libFuzzer's log in $(FUZZ_SCRATCH)/logs/.
+FUZZERS = FrameFuzzer NetlinkFuzzer ExerciseFuzzer
+FUZZ_SECONDS ?= 30
+FUZZ_SCRATCH ?= .build-fuzz
+FUZZ_BUILD = $(SWIFT) build -c debug --scratch-path $(FUZZ_SCRATCH) -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+
+fuzz-build: deps
+	@for f in $(FUZZERS); do $(FUZZ_BUILD) --product $$f || exit 1; done
+
+fuzz: fuzz-build
+	@work=$$(mktemp -d); trap 'rm -rf "$$work"' EXIT; \
+	mkdir -p $(FUZZ_SCRATCH)/artifacts $(FUZZ_SCRATCH)/logs; status=0; \
+	for f in $(FUZZERS); do \
+	  mkdir -p "$$work/$$f"; cp Fuzz/corpus/$$f/* "$$work/$$f/"; \
+	  dict=""; [ -f Fuzz/$$f.dict ] && dict="-dict=Fuzz/$$f.dict"; \
+	  log=$(FUZZ_SCRATCH)/logs/$$f.log; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
+	  if $(FUZZ_SCRATCH)/debug/$$f "$$work/$$f" $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$f- >"$$log" 2>&1; then \
+	    grep -E 'DONE' "$$log" | tail -1; \
+	  else \
+	    tail -n 60 "$$log"; status=1; \
+	    echo "fuzz: $$f FAILED; the input is in $(FUZZ_SCRATCH)/artifacts/ (replay: $(FUZZ_SCRATCH)/debug/$$f FILE)"; \
+	  fi; \
+	done; exit $$status
+
+# The bounded run `make test` ends with.
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_SECONDS=20
 
 # The release binary, the exercises and solutions (found by the binary in ../share/netcheck), shell
 # completions from argument-parser, and the man page from its GenerateManual plugin.

@@ -52,5 +52,10 @@ let package = Package(
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
         .testTarget(name: "NetfilterTests", dependencies: ["Netfilter", "Kernel", "NetlinkWire", "TestSupport"]),
+        // libFuzzer targets for everything that reads untrusted bytes (see Fuzz/README.md, `make fuzz`). Built
+        // with -DFUZZING and -sanitize=fuzzer,address they are fuzzers; in the ordinary build they replay files.
+        .executableTarget(name: "FrameFuzzer", dependencies: ["Packets", "Probes", "NetlinkWire"], path: "Fuzz/FrameFuzzer"),
+        .executableTarget(name: "NetlinkFuzzer", dependencies: ["NetlinkWire"], path: "Fuzz/NetlinkFuzzer"),
+        .executableTarget(name: "ExerciseFuzzer", dependencies: ["Grading"], path: "Fuzz/ExerciseFuzzer"),
     ]
 )
