@@ -4,8 +4,14 @@ import NetlinkWire
 ///
 /// Each function names the tcpdump printer it mirrors; TcpdumpDifferentialTests checks them against the real
 /// tcpdump. Not matched, because the decoded values do not hold what tcpdump prints there:
-/// - TCP options (`, options [...]`), the urgent pointer (`, urg N`), and relative sequence numbers: tcpdump
-///   prints absolute numbers only for the first ACK-bearing packet of a conversation, this renderer always does;
+/// - TCP sequence numbers: tcpdump prints them relative to each connection's initial numbers (see
+///   `TcpdumpSession`, which renders a capture as one tcpdump run does); these static functions render each frame
+///   as a fresh tcpdump would, alone (absolute numbers, as for the first ACK-bearing segment of a connection);
+/// - TCP options: MPTCP (30) is printed as "mptcp 0xHEX", where tcpdump decodes its subtypes ("mptcp 4 capable ...");
+///   the MD5 signature (19) always as "can't check" (tcpdump -M SECRET verifies it); a TCP header longer than
+///   the segment ("[bad hdr length N - too long, > M]" in tcpdump) fails to decode here;
+/// - datagrams cut by the snap length: tcpdump prints what it has and "[|tcp]" (or the like), here the frame
+///   fails to decode;
 /// - application printers on well-known UDP/TCP ports (DNS, HTTP on 80/8080 with data, ...) other than BOOTP
 ///   (67/68); where tcpdump checks the other port first (53 DNS, 69 TFTP, 525 timed, 5353 mDNS) it prints that
 ///   protocol, this renderer BOOTP; and of BOOTP only the non-verbose line (see `detail` for one -v item);
@@ -219,7 +225,7 @@ public enum TcpdumpFormat {
         s += ", win \(t.window)"
         if t.flags & 0x20 != 0 { s += ", urg \(t.urgentPointer)" }
         if !t.options.isEmpty {
-            switch tcpOptions(t.options, thseq: stored.thseq, thack: stored.thack, rev: stored.rev) {
+            switch tcpOptions(t.options, dataFollows: t.payloadLength > 0, thseq: stored.thseq, thack: stored.thack, rev: stored.rev) {
             case .complete(let text): s += ", options [\(text)]"
             case .bad(let text): return s + ", options [\(text)"
             }
@@ -231,7 +237,8 @@ public enum TcpdumpFormat {
 
     /// print-tcp.c's option loop: the text between "options [" and "]", or, for options tcpdump gives up on,
     /// everything it prints up to "[bad opt]" (and "]" when an option came before), after which the line ends.
-    static func tcpOptions(_ o: [UInt8], thseq: UInt32, thack: UInt32, rev: Bool) -> OptionsText {
+    /// `dataFollows`: segment data was captured after the header (tcpdump reads a length byte from there).
+    static func tcpOptions(_ o: [UInt8], dataFollows: Bool, thseq: UInt32, thack: UInt32, rev: Bool) -> OptionsText {
         var out = "", i = 0, first = true
         func bad() -> OptionsText { .bad(out + "[bad opt]" + (first ? "" : "]")) }
         func u16(_ at: Int) -> UInt32 { UInt32(o[at]) << 8 | UInt32(o[at + 1]) }
@@ -245,7 +252,9 @@ public enum TcpdumpFormat {
             if opt == 0 || opt == 1 {
                 len = 1
             } else {
-                guard hlen >= 1 else { return bad() }   // tcpdump: [|tcp] (no length byte); rare
+                // The type as the header's last byte: tcpdump reads the length from the data (always too long
+                // then), or, with no data captured, stops with " [|tcp]".
+                guard hlen >= 1 else { return dataFollows ? bad() : .bad(out + " [|tcp]") }
                 len = Int(o[i + 1])
                 guard len >= 2, len <= hlen + 1 else { return bad() }
                 hlen -= 1

@@ -144,6 +144,8 @@ enum FrameKit {
             ("tcp-ao too short", 0x10, [29, 3, 1, 1]),
             ("zero option bytes", 0x10, [0, 0, 0, 0]),
             ("nop only", 0x18, [1, 1, 1, 1]),
+            ("option type as the last byte, data follows", 0x18, [1, 1, 1, 2]),
+            ("option type as the last byte", 0x10, [1, 1, 1, 2]),
         ]
         var frames = cases.enumerated().map { i, c in
             frame("tcp options: \(c.0)", ethernet(mac2, mac1, type: 0x0800, ipv4("192.0.2.1", "192.0.2.2", proto: 6,
