@@ -205,7 +205,7 @@ public struct UDPDatagram: Equatable, Sendable {
     }
 }
 
-/// A TCP header (options are not decoded).
+/// A TCP header, its options kept as raw bytes.
 public struct TCPSegment: Equatable, Sendable {
     public var sourcePort: UInt16
     public var destinationPort: UInt16
@@ -218,6 +218,10 @@ public struct TCPSegment: Equatable, Sendable {
     public var headerLength: Int
     /// Data bytes after the header, per the IP total length.
     public var payloadLength: Int
+    /// The option bytes: the header from byte 20 to `headerLength` (empty in a quoted datagram).
+    public var options: [UInt8] = []
+    /// The urgent pointer (tcpdump prints it as ", urg N" for URG segments).
+    public var urgentPointer: UInt16 = 0
 
     /// In a quoted datagram (`lenient`) only the ports and sequence number are usually present; the other
     /// fields are zero when their bytes are missing.
@@ -241,7 +245,8 @@ public struct TCPSegment: Equatable, Sendable {
         }
         return TCPSegment(sourcePort: try r.u16(0), destinationPort: try r.u16(2), sequence: try r.u32(4),
                           acknowledgement: try r.u32(8), flags: try r.u8(13), window: try r.u16(14),
-                          headerLength: headerLength, payloadLength: bytes.count - headerLength)
+                          headerLength: headerLength, payloadLength: bytes.count - headerLength,
+                          options: Array(try r.slice(20, headerLength - 20)), urgentPointer: try r.u16(18))
     }
 }
 

@@ -28,4 +28,48 @@ public enum PcapFile {
     public static func write(_ frames: [(bytes: [UInt8], wireLength: Int)], to path: String) throws {
         try Data(bytes(frames)).write(to: URL(fileURLWithPath: path))
     }
+
+    /// Why `frames(in:)` rejected a file.
+    public enum ReadError: Error, Equatable, Sendable {
+        /// The bytes end inside the global header or a record.
+        case truncated(at: Int)
+        /// Not a classic pcap file (pcapng, or something else): the first four bytes.
+        case badMagic(UInt32)
+        /// A link type other than 1 (Ethernet).
+        case linkType(UInt32)
+    }
+
+    /// The frames of a classic pcap file in either byte order, with microsecond (0xa1b2c3d4) or nanosecond
+    /// (0xa1b23c4d) timestamps, link type Ethernet; the timestamps are dropped.
+    public static func frames(in data: [UInt8]) throws -> [(bytes: [UInt8], wireLength: Int)] {
+        guard data.count >= 24 else { throw ReadError.truncated(at: 0) }
+        func u32(_ at: Int, swapped: Bool) -> UInt32 {
+            let v = UInt32(data[at]) | UInt32(data[at + 1]) << 8 | UInt32(data[at + 2]) << 16 | UInt32(data[at + 3]) << 24
+            return swapped ? v.byteSwapped : v
+        }
+        let magic = u32(0, swapped: false)
+        let swapped: Bool
+        switch magic {
+        case 0xa1b2_c3d4, 0xa1b2_3c4d: swapped = false
+        case 0xd4c3_b2a1, 0x4d3c_b2a1: swapped = true
+        default: throw ReadError.badMagic(magic)
+        }
+        let linkType = u32(20, swapped: swapped) & 0x0fff_ffff   // the upper bits may carry FCS information
+        guard linkType == 1 else { throw ReadError.linkType(linkType) }
+        var frames: [(bytes: [UInt8], wireLength: Int)] = []
+        var at = 24
+        while at < data.count {
+            guard data.count - at >= 16 else { throw ReadError.truncated(at: at) }
+            let captured = Int(u32(at + 8, swapped: swapped)), wire = Int(u32(at + 12, swapped: swapped))
+            guard data.count - at - 16 >= captured else { throw ReadError.truncated(at: at) }
+            frames.append((bytes: Array(data[(at + 16)..<(at + 16 + captured)]), wireLength: wire))
+            at += 16 + captured
+        }
+        return frames
+    }
+
+    /// `frames(in:)` of the file at `path`.
+    public static func read(_ path: String) throws -> [(bytes: [UInt8], wireLength: Int)] {
+        try frames(in: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
 }

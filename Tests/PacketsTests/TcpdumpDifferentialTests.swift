@@ -100,6 +100,63 @@ enum FrameKit {
         be16(sport) + be16(dport) + be32(seq) + be32(ack) + [0x50, flags] + be16(win) + [0, 0, 0, 0] + data
     }
 
+    /// A TCP header with `options` (a multiple of 4 bytes) and urgent pointer `urg`.
+    static func tcpWithOptions(_ sport: Int, _ dport: Int, seq: UInt32, ack: UInt32 = 0, flags: UInt8, win: Int = 512,
+                               urg: Int = 0, options: [UInt8], _ data: [UInt8] = []) -> [UInt8] {
+        precondition(options.count % 4 == 0 && options.count <= 40)
+        return be16(sport) + be16(dport) + be32(seq) + be32(ack) + [UInt8(((20 + options.count) / 4) << 4), flags]
+            + be16(win) + [0, 0] + be16(urg) + options + data
+    }
+
+    /// TCP segments with every kind of option print-tcp.c knows, malformed ones, and the urgent pointer.
+    static func tcpOptionFrames() -> [Frame] {
+        let ts: [UInt8] = [8, 10] + be32(2187005123) + be32(2187005124)
+        let cases: [(String, UInt8, [UInt8])] = [
+            ("syn options as Linux", 0x02, [2, 4, 0xff, 0xd7, 4, 2] + ts + [1, 3, 3, 7]),
+            ("syn-ack options as Linux", 0x12, [2, 4, 0x05, 0xb4, 4, 2] + ts + [1, 3, 3, 7]),
+            ("ack nop nop TS", 0x10, [1, 1] + ts),
+            ("sack 1 block", 0x10, [1, 1, 5, 10] + be32(3000) + be32(4000)),
+            ("sack 2 blocks", 0x10, [1, 1, 5, 18] + be32(3000) + be32(4000) + be32(5000) + be32(6000) + [1, 1, 1, 1]),
+            ("sack without ack", 0x04, [1, 1, 5, 10] + be32(3000) + be32(4000)),
+            ("invalid sack", 0x10, [5, 6, 1, 2, 3, 4, 1, 1]),
+            ("eol ends the options", 0x10, [1, 0, 2, 4]),
+            ("unknown option", 0x10, [99, 4, 0xab, 0xcd]),
+            ("unknown option without data", 0x10, [99, 2, 1, 1]),
+            ("option length 1", 0x10, [2, 1, 0, 0]),
+            ("option length beyond the header", 0x10, [1, 2, 8, 0]),
+            ("mss with length 6", 0x10, [2, 6, 0x05, 0xb4, 0, 0, 1, 1]),
+            ("wscale with length 4", 0x10, [3, 4, 7, 0]),
+            ("uto minutes", 0x10, [28, 4, 0x00, 0x0b]),
+            ("uto seconds", 0x10, [28, 4, 0x01, 0x2c]),
+            ("scps", 0x10, [20, 4, 0x1f, 2]),
+            ("cc ccnew ccecho", 0x10, [11, 6] + be32(7) + [12, 6] + be32(8) + [13, 6] + be32(9) + [1, 1]),
+            ("echo echoreply", 0x10, [6, 6] + be32(7) + [7, 6] + be32(8)),
+            ("md5", 0x10, [19, 18] + (0..<16).map { UInt8($0 * 17) } + [1, 1]),
+            ("tfo cookie request", 0x02, [34, 2, 1, 1]),
+            ("tfo cookie", 0x02, [34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1]),
+            ("tfo odd cookie", 0x02, [34, 5, 1, 2, 3, 1, 1, 1]),
+            ("exp tfo", 0x02, [254, 4, 0xf9, 0x89]),
+            ("exp tfo cookie", 0x02, [254, 8, 0xf9, 0x89, 9, 8, 7, 6]),
+            ("exp other magic", 0x02, [254, 6, 0x12, 0x34, 0, 0, 1, 1]),
+            ("exp too short", 0x02, [254, 2, 1, 1]),
+            ("tcp-ao", 0x10, [29, 4, 1, 2]),
+            ("tcp-ao with mac", 0x10, [29, 8, 1, 2, 0xde, 0xad, 0xbe, 0xef]),
+            ("tcp-ao too short", 0x10, [29, 3, 1, 1]),
+            ("zero option bytes", 0x10, [0, 0, 0, 0]),
+            ("nop only", 0x18, [1, 1, 1, 1]),
+            ("option type as the last byte, data follows", 0x18, [1, 1, 1, 2]),
+            ("option type as the last byte", 0x10, [1, 1, 1, 2]),
+        ]
+        var frames = cases.enumerated().map { i, c in
+            frame("tcp options: \(c.0)", ethernet(mac2, mac1, type: 0x0800, ipv4("192.0.2.1", "192.0.2.2", proto: 6,
+                tcpWithOptions(41000 + i, 45678, seq: 1000 + UInt32(i), ack: 2000, flags: c.1, options: c.2,
+                               c.1 == 0x18 ? [1, 2, 3] : []))))
+        }
+        frames.append(frame("tcp urg", ethernet(mac2, mac1, type: 0x0800, ipv4("192.0.2.1", "192.0.2.2", proto: 6,
+            tcpWithOptions(41100, 45678, seq: 5, ack: 6, flags: 0x38, urg: 3, options: [], [1, 2, 3, 4])))))
+        return frames
+    }
+
     static func arpReply(sender: MACAddress, senderIP: String, target: MACAddress, targetIP: String) -> [UInt8] {
         [0, 1, 8, 0, 6, 4, 0, 2] + sender.bytes + ip(senderIP).bytes + target.bytes + ip(targetIP).bytes
     }
@@ -158,6 +215,6 @@ enum FrameKit {
             v4("unknown ip protocol", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 253, [1, 2, 3, 4, 5, 6])),
             v4("non-first fragment", mac2, mac1, ipv4("192.0.2.1", "192.0.2.2", proto: 17, id: 77, flagsOffset: 185, [UInt8](repeating: 9, count: 40))),
             frame("unknown ethertype", ethernet(mac2, mac1, type: 0x88b5, [1, 2, 3, 4], padTo: 60)),
-        ] + dhcpFrames()
+        ] + dhcpFrames() + tcpOptionFrames()
     }
 }

@@ -19,7 +19,7 @@ enum ARPCheck {
         case .failure(let e): return .error(expected, e)
         case .success(let fs): frames = fs
         }
-        let seen = frames.map(SeenFrame.init)
+        let seen = SeenFrame.all(frames)
         let replies = seen.compactMap(\.arp).filter { $0.operation == 2 && $0.senderIP == spec.target }
         var verdict: Verdict
         if replies.contains(where: { $0.senderMAC == spec.mac }) {

@@ -20,7 +20,7 @@ enum DHCPOfferCheck {
         case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(spec.client))
         case .success(let fs)?: frames = fs
         }
-        let seen = frames.map(SeenFrame.init)
+        let seen = SeenFrame.all(frames)
         let xid = probes.dhcpTransactions[check.id]
         let mine = seen.filter { $0.dhcp?.transactionID == xid }
         var verdict: Verdict

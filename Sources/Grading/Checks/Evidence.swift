@@ -8,15 +8,26 @@ struct SeenFrame {
     var frame: EthernetFrame?
     var line: String
 
-    init(_ captured: CapturedFrame) {
+    /// The frame alone, as a fresh tcpdump prints it (TCP sequence numbers absolute). For a capture's
+    /// evidence use `all`, which prints them relative, as one tcpdump run over the capture does.
+    init(_ captured: CapturedFrame) { self.init(captured, session: TcpdumpSession()) }
+
+    /// The frame as the next one `session` renders (feed a capture's frames in order to one session).
+    init(_ captured: CapturedFrame, session: TcpdumpSession) {
         do {
             let f = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength)
             frame = f
-            line = TcpdumpFormat.line(f)
+            line = session.line(f)
         } catch {
             frame = nil
             line = "(\(captured.wireLength) bytes netcheck could not decode: \(error))"
         }
+    }
+
+    /// One capture's frames, in order, rendered by one `TcpdumpSession` like `tcpdump -tnel` over the capture.
+    static func all(_ captured: [CapturedFrame]) -> [SeenFrame] {
+        let session = TcpdumpSession()
+        return captured.map { SeenFrame($0, session: session) }
     }
 
     var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }

@@ -31,7 +31,7 @@ enum FramesCheck {
         case .failure(let e): return .error(expected, e)
         case .success(let fs): frames = fs
         }
-        let seen = frames.map(SeenFrame.init)
+        let seen = SeenFrame.all(frames)
         let evidence = seen.map(\.line)
         let requests = seen.filter { s in
             s.icmp?.type == 8 && s.ipv4?.destination == spec.to && (spec.source == nil || s.ipv4?.source == spec.source)

@@ -44,7 +44,7 @@ enum NATCheck {
                 return .fail(expected, cause: Layer2.linkCause(endpoint.namespace, endpoint.name, exercise: exercise, world: world))
             case .failure(let e)?: return .error(expected, e)
             case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(endpoint.namespace))
-            case .success(let fs)?: frames[side] = fs.map(SeenFrame.init)
+            case .success(let fs)?: frames[side] = SeenFrame.all(fs)
             }
         }
         // A SYN the kernel refused to route is the learner's network speaking (no route): judged from the wire below.

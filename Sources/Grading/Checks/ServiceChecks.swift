@@ -207,8 +207,9 @@ enum ServiceChecks {
             verdict = .fail(expected, observed: talk.observed, hint: talk.hint ?? spec.hint ?? Layer2.watchHint)
         }
         if case .success(let frames)? = probes.captures[check.id], !frames.isEmpty {
+            let session = TcpdumpSession()   // one tcpdump run over the capture: relative sequence numbers
             verdict.evidence = frames.map { f in
-                (try? EthernetFrame.decode(f.bytes, wireLength: f.wireLength)).map(TcpdumpFormat.lineWithoutLinkLayer) ?? "(\(f.wireLength) bytes)"
+                (try? EthernetFrame.decode(f.bytes, wireLength: f.wireLength)).map(session.lineWithoutLinkLayer) ?? "(\(f.wireLength) bytes)"
             }
         }
         return verdict
