@@ -66,7 +66,8 @@ test: deps
 # Fuzzing (Fuzz/README.md): every reader of untrusted bytes (frames, ICMP datagrams, rtnetlink messages, exercise
 # files) under libFuzzer with AddressSanitizer. Each fuzzer starts from a temporary copy of its seed corpus (the
 # committed one never grows) and fails the target on the first crash, trap, leak or hang (-timeout per input),
-# leaving the input in $(FUZZ_SCRATCH)/artifacts/ and libFuzzer's log in $(FUZZ_SCRATCH)/logs/.
+# leaving the input in $(FUZZ_SCRATCH)/artifacts/ and libFuzzer's log in $(FUZZ_SCRATCH)/logs/. SWIFT_BACKTRACE=enable=no:
+# a Swift trap goes straight to libFuzzer's handler (the Swift backtracer reads the stack in ways ASan reports).
 FUZZERS = FrameFuzzer NetlinkFuzzer ExerciseFuzzer
 FUZZ_SECONDS ?= 30
 FUZZ_SCRATCH ?= .build-fuzz
@@ -83,7 +84,7 @@ fuzz: fuzz-build
 	  dict=""; [ -f Fuzz/$$f.dict ] && dict="-dict=Fuzz/$$f.dict"; \
 	  log=$(FUZZ_SCRATCH)/logs/$$f.log; \
 	  echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
-	  if $(FUZZ_SCRATCH)/debug/$$f "$$work/$$f" $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  if SWIFT_BACKTRACE=enable=no $(FUZZ_SCRATCH)/debug/$$f "$$work/$$f" $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$f- >"$$log" 2>&1; then \
 	    grep -E 'DONE' "$$log" | tail -1; \
 	  else \
