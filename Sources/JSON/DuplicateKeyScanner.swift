@@ -28,11 +28,14 @@ struct DuplicateKeyScanner {
                 skipSpace()
                 guard i < bytes.count, bytes[i] != UInt8(ascii: "}") else { i += 1; return }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                let start = i
                 let key = string()
                 if !seen.insert(key).inserted { found.append((pointer.isEmpty ? "/" : pointer, key)) }
                 skipSpace()
                 if i < bytes.count, bytes[i] == UInt8(ascii: ":") { i += 1 }
                 value(pointer: pointer + "/" + key)
+                // Text json-c would not accept (a stray "]") must not stop the walk: always move on.
+                if i == start { i += 1 }
             }
         case UInt8(ascii: "["):
             i += 1
@@ -41,7 +44,9 @@ struct DuplicateKeyScanner {
                 skipSpace()
                 guard i < bytes.count, bytes[i] != UInt8(ascii: "]") else { i += 1; return }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; index += 1; continue }
+                let start = i
                 value(pointer: pointer + "/\(index)")
+                if i == start { i += 1 } // a stray "}" (see above)
             }
         case UInt8(ascii: "\""):
             _ = string()

@@ -42,6 +42,10 @@ public enum JSON {
         if let garbage = bytes[end...].firstIndex(where: { !isWhitespace($0) }) {
             throw syntaxError(bytes, at: garbage, "unexpected text after the JSON value")
         }
+        // json-c 0.16 accepts a single-quoted object key even with JSON_TOKENER_STRICT.
+        if let quote = singleQuoteOutsideStrings(bytes[..<end]) {
+            throw syntaxError(bytes, at: quote, "strings take double quotes, not single quotes")
+        }
         return try value(of: object)
     }
 
@@ -121,6 +125,22 @@ public enum JSON {
             for (key, item) in o.pairs { json_object_object_add(object, key, make(item)) }
             return object
         }
+    }
+
+    /// The offset of the first `'` that is not inside a double-quoted string.
+    static func singleQuoteOutsideStrings(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var inString = false, escaped = false
+        for i in bytes.indices {
+            let b = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else if b == UInt8(ascii: "'") {
+                return i
+            }
+        }
+        return nil
     }
 
     static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0d }

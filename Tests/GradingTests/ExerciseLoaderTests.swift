@@ -48,6 +48,16 @@ final class ExerciseLoaderTests: XCTestCase {
 
     // MARK: broken files: each error names the file, the position and the field
 
+    /// Found by the ExerciseFuzzer: a single-quoted key (which json-c accepts) holding a "[" made the duplicate-key
+    /// scan loop forever, so `netcheck` hung on this 34-byte file. Now it is a JSON syntax error at the quote.
+    func testSingleQuotedKeyIsASyntaxErrorNotAHang() {
+        let text = String(decoding: [123, 10, 32, 32, 39, 10, 42, 32, 32, 32, 91, 32, 32, 10, 32, 32, 221, 10, 39, 10, 58,
+                                     32, 32, 32, 91, 32, 32, 10, 32, 32, 93, 10, 125, 10] as [UInt8], as: UTF8.self)
+        let error = load(text)
+        XCTAssertEqual(error?.position, "line 2, column 3")
+        XCTAssertTrue(error?.message.hasPrefix("JSON syntax error") == true, "\(String(describing: error))")
+    }
+
     func load(_ text: String) -> ExerciseFileError? {
         do {
             _ = try ExerciseLoader.load(text: text, file: "broken.json")

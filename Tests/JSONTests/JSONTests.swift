@@ -31,6 +31,31 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSON.parse(String(repeating: "[", count: 200) + String(repeating: "]", count: 200)), "too deep")
     }
 
+    /// Found by the ExerciseFuzzer (Fuzz/): json-c 0.16 accepts a single-quoted object key even in strict mode, and
+    /// the duplicate-key scanner, which only knows double quotes, then saw the `[` inside that key as an array
+    /// that the object's `}` closed; it made no progress on the `}` and looped forever (netcheck hung on such a
+    /// file). Single quotes are now a syntax error, as RFC 8259 wants, and the scanner always moves on.
+    func testSingleQuotedKeysAreSyntaxErrors() {
+        let fuzzInput = String(decoding: [123, 10, 32, 32, 39, 10, 42, 32, 32, 32, 91, 32, 32, 10, 32, 32, 221, 10, 39, 10, 58,
+                                          32, 32, 32, 91, 32, 32, 10, 32, 32, 93, 10, 125, 10] as [UInt8], as: UTF8.self)
+        for text in [fuzzInput, "{'a': 1}", "{\"a\": {'b': [1]}}", "{'[': []}", "{' [': []}"] {
+            XCTAssertThrowsError(try JSON.parse(text), text) { error in
+                XCTAssertTrue(error is JSONSyntaxError, "\(error)")
+                XCTAssertTrue("\(error)".contains("single quotes"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try JSON.parse("{'a': 1}")) { XCTAssertTrue("\($0)".hasPrefix("line 1, column 2:"), "\($0)") }
+        XCTAssertEqual(try JSON.parse(#"{"it's": "'quoted'"}"#), ["it's": .string("'quoted'")] as JSONValue,
+                       "single quotes inside double-quoted strings are text")
+    }
+
+    /// The scanner is only meant for text json-c accepted, but whatever it is given it finishes.
+    func testDuplicateKeyScannerAlwaysFinishes() {
+        for text in ["{' [': []}", "[}", "{]", "{\"a\": [}", "[[[}}}", "{'a': [}", "{\"a\":1,\"a\"", "}", "]", "\"", "{\"a\": }"] {
+            _ = JSON.duplicateKeys(in: text)
+        }
+    }
+
     func testDuplicateKeysAreFoundWithTheirPath() {
         let found = JSON.duplicateKeys(in: #"{"a": 1, "b": [{"x": 1, "x": 2}], "a": 3}"#)
         XCTAssertEqual(found.map(\.key).sorted(), ["a", "x"])
