@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "JSON", dependencies: ["CJSONC"]),
         .target(name: "Netfilter", dependencies: ["JSON", "Kernel", "NetlinkWire"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "Probes", dependencies: ["Kernel", "CNetlink"]),
+        .target(name: "Probes", dependencies: ["Kernel", "Packets", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
         .target(name: "Report", dependencies: ["JSON"]),
         .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON"]),
@@ -40,7 +40,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
-        .target(name: "TestSupport", dependencies: ["CNetlink"]),
+        .target(name: "TestSupport", dependencies: ["CNetlink", "Kernel"]),
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),

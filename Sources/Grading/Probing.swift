@@ -184,7 +184,7 @@ struct Probing {
     /// Satisfied once a request and its answer have crossed: echo request and reply, or SYN and SYN-ACK/RST.
     static func exchangeWatcher(_ capture: LiveCapture, tcp: Bool, onStart: (() throws -> Void)? = nil) -> FrameWatcher {
         FrameWatcher(capture: capture, satisfied: { frames in
-            let seen = frames.map(SeenFrame.init)
+            let seen = frames.map(DecodedFrame.init)
             if tcp {
                 return seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x02 } ?? false }
                     && seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 } ?? false }
@@ -203,7 +203,7 @@ struct Probing {
         let mac = MACAddress(bytes: [0x02] + (0..<5).map { _ in UInt8.random(in: 0...255, using: &rng) })!
         // dnsmasq pings an address (up to 3 s) before it offers it to a client it does not know.
         return FrameWatcher(capture: capture, patience: patience, satisfied: { frames in
-            frames.map(SeenFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
+            frames.map(DecodedFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
         }, onStart: {
             try injector.inject(DHCPMessage.discoverFrame(clientMAC: mac, transactionID: xid))
         })
@@ -224,7 +224,7 @@ struct Probing {
     static func framesWatcher(_ spec: ReachabilitySpec, capture: LiveCapture) -> FrameWatcher {
         let wantReply = spec.reachable
         return FrameWatcher(capture: capture, satisfied: { frames in
-            let types = frames.compactMap { icmp(in: $0)?.type }
+            let types = frames.compactMap { DecodedFrame($0).icmp?.type }
             return types.contains(8) && (!wantReply || types.contains(0))
         })
     }
@@ -236,21 +236,10 @@ struct Probing {
         let sender = (addresses.first { $0.prefix.contains(spec.target) } ?? addresses.first)?.address ?? IPv4Address(0)
         let mac = link?.mac
         return FrameWatcher(capture: capture, satisfied: { frames in
-            frames.contains { arp(in: $0).map { $0.operation == 2 && $0.senderIP == spec.target } ?? false }
+            frames.contains { DecodedFrame($0).arp.map { $0.operation == 2 && $0.senderIP == spec.target } ?? false }
         }, onStart: {
             guard let mac else { return }
             try injector.inject(ARPPacket.requestFrame(senderMAC: mac, senderIP: sender, targetIP: spec.target))
         })
-    }
-
-    static func icmp(in frame: CapturedFrame) -> ICMPMessage? {
-        guard let f = try? EthernetFrame.decode(frame.bytes, wireLength: frame.wireLength),
-              case .ipv4(let ip) = f.payload, case .icmp(let icmp) = ip.transport else { return nil }
-        return icmp
-    }
-
-    static func arp(in frame: CapturedFrame) -> ARPPacket? {
-        guard let f = try? EthernetFrame.decode(frame.bytes, wireLength: frame.wireLength), case .arp(let a) = f.payload else { return nil }
-        return a
     }
 }

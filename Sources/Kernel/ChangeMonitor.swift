@@ -85,7 +85,7 @@ public final class ChangeMonitor {
 
     private func block(for duration: Duration) -> Bool {
         var fds = descriptors().map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        let ms = Int32(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let ms = Monotonic.milliseconds(duration)
         while true {
             let n = poll(&fds, nfds_t(fds.count), ms)
             if n < 0 && errno == EINTR { continue }

@@ -52,17 +52,9 @@ public final class NetworkNamespace: @unchecked Sendable, CustomStringConvertibl
 
     /// The names under /run/netns, sorted (`ip netns list`). Empty when the directory does not exist.
     public static func listNames() throws -> [String] {
-        guard let dir = opendir(directory) else {
+        guard let names = Directory.entries(directory) else {
             if Glibc.errno == ENOENT { return [] }
             throw KernelError("opendir \(directory)", errno: Glibc.errno)
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
     }

@@ -6,15 +6,8 @@ extension NetworkNamespace {
     /// `ip link show`, `ip -4 address show` and `ip -4 route show table all` print.
     /// A dump interrupted by a concurrent change is read again (up to three times).
     public func snapshot() throws -> Snapshot {
-        let socket = try NetlinkSocket(in: self)
-        var attempt = 0
-        while true {
-            do {
-                return Snapshot(links: try links(socket), addresses: try addresses(socket), routes: try routes(socket))
-            } catch let e as DumpInterrupted {
-                attempt += 1
-                if attempt >= 3 { throw KernelError("\(e.operation) (interrupted by changes)", namespace: label, errno: EAGAIN) }
-            }
+        try retryingInterruptedDumps { socket in
+            Snapshot(links: try links(socket), addresses: try addresses(socket), routes: try routes(socket))
         }
     }
 
@@ -73,6 +66,8 @@ extension NetworkNamespace {
         }
     }
 
+    /// Runs `body` over one netlink socket, again (three times at most) when a dump was interrupted by a
+    /// concurrent change (NLM_F_DUMP_INTR).
     func retryingInterruptedDumps<T>(_ body: (NetlinkSocket) throws -> T) throws -> T {
         let socket = try NetlinkSocket(in: self)
         var attempt = 0

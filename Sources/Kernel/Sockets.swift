@@ -51,20 +51,12 @@ extension NetworkNamespace {
 
     /// inode → "comm (pid N)", from /proc/*/fd links "socket:[inode]".
     static func socketOwners(_ inodes: Set<UInt32>) -> [UInt32: String] {
-        guard !inodes.isEmpty, let proc = opendir("/proc") else { return [:] }
-        defer { closedir(proc) }
+        guard !inodes.isEmpty, let pids = Directory.entries("/proc") else { return [:] }
         var owners: [UInt32: String] = [:]
         var link = [CChar](repeating: 0, count: 64)
-        while let entry = readdir(proc) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            guard let pid = Int32(name), let fds = opendir("/proc/\(pid)/fd") else { continue }
-            defer { closedir(fds) }
-            while let fd = readdir(fds) {
-                let fdName = withUnsafePointer(to: fd.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
+        for name in pids {
+            guard let pid = Int32(name), let fds = Directory.entries("/proc/\(pid)/fd") else { continue }
+            for fdName in fds {
                 let n = readlink("/proc/\(pid)/fd/\(fdName)", &link, link.count - 1)
                 guard n > 8 else { continue }
                 let target = String(decoding: link[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -82,14 +74,6 @@ extension NetworkNamespace {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = read(fd, &buffer, buffer.count)
-        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: "\n") : "?"
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.last == set { s = s.dropLast() }
-        return String(s)
+        return n > 0 ? String(decoding: buffer[0..<n].prefix { $0 != 0x0a }, as: UTF8.self) : "?"
     }
 }

@@ -40,8 +40,9 @@ extension DHCPMessage {
 func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
 func bigEndian16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(v & 0xff)] }
 
-/// The RFC 1071 Internet checksum: the ones' complement of the ones' complement sum of 16-bit words.
-func internetChecksum(_ bytes: [UInt8]) -> UInt16 {
+/// The RFC 1071 Internet checksum: the ones' complement of the ones' complement sum of 16-bit words (IP, ICMP,
+/// and TCP/UDP over their pseudo-header). The one implementation netcheck has: the probes use it too.
+public func internetChecksum(_ bytes: [UInt8]) -> UInt16 {
     var sum: UInt32 = 0
     for i in stride(from: 0, to: bytes.count, by: 2) {
         sum += UInt32(bytes[i]) << 8 | (i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0)

@@ -1,4 +1,5 @@
 import NetlinkWire
+import Packets
 
 /// Building echo requests and reading what comes back, without system calls.
 ///
@@ -46,14 +47,7 @@ public enum ICMPPacket {
 
     /// The Internet checksum (RFC 1071).
     public static func checksum<C: Collection>(_ bytes: C) -> UInt16 where C.Element == UInt8 {
-        var sum: UInt32 = 0
-        var iterator = bytes.makeIterator()
-        while let high = iterator.next() {
-            let low = iterator.next() ?? 0
-            sum += UInt32(high) << 8 | UInt32(low)
-        }
-        while sum >> 16 != 0 { sum = (sum & 0xffff) + (sum >> 16) }
-        return ~UInt16(sum)
+        internetChecksum(Array(bytes))
     }
 
     /// Decodes an IPv4 datagram as a raw ICMP socket delivers it (IP header included).

@@ -121,9 +121,8 @@ public enum EchoProbe {
 
         let index = Dictionary(uniqueKeysWithValues: identifiers.enumerated().map { ($1, $0) })
         let start = monotonicMicroseconds()
-        func micros(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000 + Int(d.components.attoseconds / 1_000_000_000_000) }
-        let echoDeadline = start + micros(timeout)
-        let watcherDeadlines = watchers.map { start + micros($0.patience ?? timeout) }
+        let echoDeadline = start + Monotonic.microseconds(timeout)
+        let watcherDeadlines = watchers.map { start + Monotonic.microseconds($0.patience ?? timeout) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             + watchers.map { pollfd(fd: $0.fileDescriptor, events: Int16(POLLIN), revents: 0) }
@@ -232,9 +231,5 @@ public enum EchoProbe {
         return sa
     }
 
-    static func monotonicMicroseconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
-    }
+    static func monotonicMicroseconds() -> Int { Monotonic.microseconds() }
 }

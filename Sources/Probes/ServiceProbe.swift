@@ -127,6 +127,6 @@ public enum ServiceProbe {
         return rc == 0 ? nil : errno
     }
 
-    static func now() -> Int { EchoProbe.monotonicMicroseconds() }
-    static func micros(_ d: Duration) -> Int { Int(d.components.seconds) * 1_000_000 + Int(d.components.attoseconds / 1_000_000_000_000) }
+    static func now() -> Int { Monotonic.microseconds() }
+    static func micros(_ d: Duration) -> Int { Monotonic.microseconds(d) }
 }

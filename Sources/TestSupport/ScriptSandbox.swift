@@ -1,5 +1,6 @@
 import Foundation
 import CNetlink
+import Kernel
 import Glibc
 
 /// The outcome of one command run by the tests.
@@ -57,8 +58,7 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     while waitpid(pid, &status, 0) < 0 {
         guard errno == EINTR else { throw ThreadSandbox.Failure(description: "waitpid: \(String(cString: strerror(errno)))") }
     }
-    // WIFEXITED / WEXITSTATUS; a killed child reports 128 + signal, as the shell does.
-    let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    let exitStatus = shellExitStatus(status)
     return ProcessResult(status: exitStatus,
                          stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                          stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")

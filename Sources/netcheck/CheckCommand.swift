@@ -62,7 +62,7 @@ func emit(_ report: Report, _ output: OutputOptions) {
     case .json: text = report.jsonText(pretty: true)
     case .gradescope: text = GradescopeWriter().write(report)
     case .junit: text = JUnitWriter().write(report)
-    case .text: text = TextRenderer(language: output.language, color: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil).render(report)
+    case .text: text = output.textRenderer.render(report)
     }
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
 }

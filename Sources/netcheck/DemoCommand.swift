@@ -2,6 +2,7 @@ import ArgumentParser
 import CNetlink
 import Glibc
 import Grading
+import Kernel
 
 /// `netcheck demo <exercise-id>`: builds the book's solution in a private sandbox and checks it.
 ///
@@ -90,23 +91,12 @@ enum Sandbox {
             return stat(path, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
         }
         if let own = identity("/proc/self/ns/net") { namespaces.insert(own) }
-        if let dir = opendir("/run/netns") {
-            while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
-                if name != ".", name != "..", let id = identity("/run/netns/\(name)") { namespaces.insert(id) }
-            }
-            closedir(dir)
+        for name in Directory.entries("/run/netns") ?? [] {
+            if let id = identity("/run/netns/\(name)") { namespaces.insert(id) }
         }
         var killed = 0
         let me = getpid()
-        guard let proc = opendir("/proc") else { return 0 }
-        defer { closedir(proc) }
-        while let entry = readdir(proc) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+        for name in Directory.entries("/proc") ?? [] {
             guard let pid = pid_t(name), pid != me, let ns = identity("/proc/\(pid)/ns/net"), namespaces.contains(ns) else { continue }
             if kill(pid, SIGKILL) == 0 { killed += 1 }
         }

@@ -40,6 +40,8 @@ struct OutputOptions: ParsableArguments {
 
     var language: Language { lang ?? Language.fromEnvironment() }
     var resolvedFormat: ReportFormat { format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json) }
+    /// Colour only on a terminal, and never with NO_COLOR set.
+    var textRenderer: TextRenderer { TextRenderer(language: language, color: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil) }
 }
 
 struct ExerciseOptions: ParsableArguments {

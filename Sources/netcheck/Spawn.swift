@@ -1,4 +1,5 @@
 import Glibc
+import Kernel
 
 /// Starts programs with posix_spawn from the calling thread, so they inherit that thread's namespaces
 /// (the demo sandbox is entered by the main thread only).
@@ -31,8 +32,6 @@ enum Spawn {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { throw Failure(program: argv[0], errno: errno) }
         }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
+        return shellExitStatus(status)
     }
 }

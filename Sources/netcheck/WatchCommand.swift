@@ -37,7 +37,7 @@ struct WatchCommand: ParsableCommand {
         let loaded = load(exercise, from: exercises)
         if let problem = Preflight.problem() { problem.exit() }
         let terminal = isatty(STDOUT_FILENO) == 1
-        let renderer = TextRenderer(language: output.language, color: terminal && getenv("NO_COLOR") == nil)
+        let renderer = output.textRenderer
         let namespaces = loaded.namespaces + (Self.usesRoot(loaded) ? [World.rootName] : [])
         let monitor = ChangeMonitor()
         var round = 0

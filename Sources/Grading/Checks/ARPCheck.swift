@@ -12,14 +12,12 @@ enum ARPCheck {
         guard let place = world.place(spec.namespace), let capture else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
         }
-        let frames: [CapturedFrame]
-        switch capture {
-        case .failure(let e as CaptureError) where e.isLinkProblem:
-            return .fail(expected, cause: Layer2.linkCause(spec.namespace, spec.link, exercise: exercise, world: world))
-        case .failure(let e): return .error(expected, e)
-        case .success(let fs): frames = fs
+        let seen: [SeenFrame]
+        switch Layer2.captured(capture, on: Endpoint(namespace: spec.namespace, name: spec.link), expected: expected,
+                               exercise: exercise, world: world) {
+        case .verdict(let v): return v
+        case .frames(let f): seen = f
         }
-        let seen = SeenFrame.all(frames)
         let replies = seen.compactMap(\.arp).filter { $0.operation == 2 && $0.senderIP == spec.target }
         var verdict: Verdict
         if replies.contains(where: { $0.senderMAC == spec.mac }) {

@@ -12,15 +12,12 @@ enum DHCPOfferCheck {
         for ns in [spec.client, spec.server] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        let frames: [CapturedFrame]
-        switch probes.captures[check.id] {
-        case .failure(let e as CaptureError)? where e.isLinkProblem:
-            return .fail(expected, cause: Layer2.linkCause(spec.client, spec.link, exercise: exercise, world: world))
-        case .failure(let e)?: return .error(expected, e)
-        case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(spec.client))
-        case .success(let fs)?: frames = fs
+        let seen: [SeenFrame]
+        switch Layer2.captured(probes.captures[check.id], on: Endpoint(namespace: spec.client, name: spec.link), expected: expected,
+                               exercise: exercise, world: world) {
+        case .verdict(let v): return v
+        case .frames(let frames): seen = frames
         }
-        let seen = SeenFrame.all(frames)
         let xid = probes.dhcpTransactions[check.id]
         let mine = seen.filter { $0.dhcp?.transactionID == xid }
         var verdict: Verdict

@@ -3,10 +3,27 @@ import Kernel
 import NetlinkWire
 import Packets
 
-/// Captured frames, decoded and printed as `tcpdump -tnel` prints them, for `evidence`.
-struct SeenFrame {
+/// A captured frame, decoded only: what the probe loop's watchers look at many times a run.
+struct DecodedFrame {
     var frame: EthernetFrame?
+
+    init(_ captured: CapturedFrame) { frame = try? EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength) }
+    init(frame: EthernetFrame?) { self.frame = frame }
+
+    var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }
+    var icmp: ICMPMessage? { if case .icmp(let m)? = ipv4?.transport { return m }; return nil }
+    var arp: ARPPacket? { if case .arp(let a)? = frame?.payload { return a }; return nil }
+    var tcp: TCPSegment? { if case .tcp(let t)? = ipv4?.transport { return t }; return nil }
+    var udp: UDPDatagram? { if case .udp(let u)? = ipv4?.transport { return u }; return nil }
+    var dhcp: DHCPMessage? { udp?.dhcp }
+}
+
+/// Captured frames, decoded and printed as `tcpdump -tnel` prints them, for `evidence`.
+@dynamicMemberLookup
+struct SeenFrame {
+    var decoded: DecodedFrame
     var line: String
+    var frame: EthernetFrame? { decoded.frame }
 
     /// The frame alone, as a fresh tcpdump prints it (TCP sequence numbers absolute). For a capture's
     /// evidence use `all`, which prints them relative, as one tcpdump run over the capture does.
@@ -16,10 +33,10 @@ struct SeenFrame {
     init(_ captured: CapturedFrame, session: TcpdumpSession) {
         do {
             let f = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength)
-            frame = f
+            decoded = DecodedFrame(frame: f)
             line = session.line(f)
         } catch {
-            frame = nil
+            decoded = DecodedFrame(frame: nil)
             line = "(\(captured.wireLength) bytes netcheck could not decode: \(error))"
         }
     }
@@ -30,12 +47,7 @@ struct SeenFrame {
         return captured.map { SeenFrame($0, session: session) }
     }
 
-    var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }
-    var icmp: ICMPMessage? { if case .icmp(let m)? = ipv4?.transport { return m }; return nil }
-    var arp: ARPPacket? { if case .arp(let a)? = frame?.payload { return a }; return nil }
-    var tcp: TCPSegment? { if case .tcp(let t)? = ipv4?.transport { return t }; return nil }
-    var udp: UDPDatagram? { if case .udp(let u)? = ipv4?.transport { return u }; return nil }
-    var dhcp: DHCPMessage? { udp?.dhcp }
+    subscript<T>(dynamicMember path: KeyPath<DecodedFrame, T>) -> T { decoded[keyPath: path] }
 }
 
 /// Causes behind a wrong MAC on the wire, shared by the layer-2 checks.
@@ -60,6 +72,24 @@ enum Layer2 {
             return cause
         }
         return .linkMissing(namespace: namespace, link: link, peer: nil)
+    }
+
+    /// A capture's frames, rendered; or the verdict that ends the check instead: the watched link is missing or
+    /// down (the learner's cause), netcheck could not capture (an error), or no capture was made (skipped).
+    enum Captured {
+        case frames([SeenFrame])
+        case verdict(Verdict)
+    }
+
+    static func captured(_ capture: Result<[CapturedFrame], Error>?, on link: Endpoint, expected: Localized,
+                         exercise: Exercise, world: World) -> Captured {
+        switch capture {
+        case .failure(let e as CaptureError)? where e.isLinkProblem:
+            return .verdict(.fail(expected, cause: linkCause(link.namespace, link.name, exercise: exercise, world: world)))
+        case .failure(let e)?: return .verdict(.error(expected, e))
+        case nil: return .verdict(.skipped(expected, reason: SkipReason.namespaceMissing(link.namespace)))
+        case .success(let frames)?: return .frames(SeenFrame.all(frames))
+        }
     }
 
     static let watchHint = Localized(

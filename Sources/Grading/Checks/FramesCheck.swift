@@ -23,15 +23,12 @@ enum FramesCheck {
         for ns in [spec.from, f.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        guard let capture else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.from)) }
-        let frames: [CapturedFrame]
-        switch capture {
-        case .failure(let e as CaptureError) where e.isLinkProblem:
-            return .fail(expected, cause: Layer2.linkCause(f.namespace, f.link, exercise: exercise, world: world))
-        case .failure(let e): return .error(expected, e)
-        case .success(let fs): frames = fs
+        let seen: [SeenFrame]
+        switch Layer2.captured(capture, on: Endpoint(namespace: f.namespace, name: f.link), expected: expected,
+                               exercise: exercise, world: world) {
+        case .verdict(let v): return v
+        case .frames(let frames): seen = frames
         }
-        let seen = SeenFrame.all(frames)
         let evidence = seen.map(\.line)
         let requests = seen.filter { s in
             s.icmp?.type == 8 && s.ipv4?.destination == spec.to && (spec.source == nil || s.ipv4?.source == spec.source)

@@ -30,21 +30,15 @@ enum NATCheck {
     }
 
     static func evaluate(_ spec: NATSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
-        let fromPlace = world.place(spec.from)
-        var original: IPv4Address?
-        if let fromPlace, case .success(.route(_, _, let src, _)) = world.lookup(fromPlace, to: spec.to) { original = src }
-        let expected = expected(spec, original: original)
+        let expected = expected(spec, original: insideAddress(spec, world: world))
         for ns in [spec.from, spec.router, spec.inside.namespace, spec.outside.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
         var frames: [String: [SeenFrame]] = [:]
         for (side, endpoint) in [(ProbeResults.insideKey(check.id), spec.inside), (ProbeResults.outsideKey(check.id), spec.outside)] {
-            switch probes.captures[side] {
-            case .failure(let e as CaptureError)? where e.isLinkProblem:
-                return .fail(expected, cause: Layer2.linkCause(endpoint.namespace, endpoint.name, exercise: exercise, world: world))
-            case .failure(let e)?: return .error(expected, e)
-            case nil: return .skipped(expected, reason: SkipReason.namespaceMissing(endpoint.namespace))
-            case .success(let fs)?: frames[side] = SeenFrame.all(fs)
+            switch Layer2.captured(probes.captures[side], on: endpoint, expected: expected, exercise: exercise, world: world) {
+            case .verdict(let v): return v
+            case .frames(let seen): frames[side] = seen
             }
         }
         // A SYN the kernel refused to route is the learner's network speaking (no route): judged from the wire below.

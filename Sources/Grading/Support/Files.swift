@@ -1,4 +1,5 @@
 import Glibc
+import Kernel
 
 /// Small file-system helpers on top of libc (netcheck keeps Foundation out of its run path to start fast).
 public enum Files {
@@ -31,16 +32,8 @@ public enum Files {
 
     /// Names in `directory` ending in `suffix`, sorted.
     static func list(_ directory: String, suffix: String) throws -> [String] {
-        guard let dir = opendir(directory) else { throw Failure(path: directory, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasSuffix(suffix) && !name.hasPrefix(".") { names.append(name) }
-        }
-        return names.sorted()
+        guard let names = Directory.entries(directory) else { throw Failure(path: directory, errno: errno) }
+        return names.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }.sorted()
     }
 
     static func isDirectory(_ path: String) -> Bool {
