@@ -46,9 +46,10 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"], exclude: ["Golden"]),
+        // Book/ holds the book's command transcripts, replayed by BookReplayTests (read by path).
         .testTarget(name: "IntegrationTests", dependencies: [
             "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport",
-        ]),
+        ], exclude: ["Book"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
         .testTarget(name: "NetfilterTests", dependencies: ["Netfilter", "Kernel", "NetlinkWire", "TestSupport"]),

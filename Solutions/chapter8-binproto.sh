@@ -1,7 +1,8 @@
 #!/bin/bash
-# Chapter 8: the book's server as a small Python program (Solutions/chapter8-binproto.py), in the background.
+# Chapter 8: the book's addition server (`python3 addserver.py`; Solutions/addserver.py behaves the same way: one
+# client, one sum, then it exits), in the background. Run this again before each check.
 set -e
 . "$(dirname "$0")/wait-for-port.sh"
 ip link set lo up
-python3 "$(dirname "$0")/chapter8-binproto.py" > /dev/null 2>&1 &
+python3 "$(dirname "$0")/addserver.py" > /dev/null 2>&1 &
 wait_for_port tcp 54321

@@ -51,7 +51,8 @@ public struct Grader {
         func result(_ check: PlannedCheck, _ verdict: Verdict) -> CheckResult {
             CheckResult(id: check.id, title: check.title.text(language), status: verdict.status,
                         expected: verdict.expected.text(language), observed: verdict.observed.text(language),
-                        hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence)
+                        hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence,
+                        note: verdict.note?.text(language))
         }
         let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)
         let all = verdicts(plan).map { (check: $0.check, result: result($0.check, $0.verdict)) }
@@ -100,7 +101,7 @@ public struct Grader {
         case .dhcpLease(let spec):
             return DHCPLeaseCheck.evaluate(spec, exercise: exercise, world: world)
         case .serviceBound(let spec):
-            return ServiceChecks.evaluateBound(spec, world: world)
+            return ServiceChecks.evaluateBound(spec, probes: probes, world: world)
         case .serviceTalk(let spec):
             return ServiceChecks.evaluateTalk(spec, check: check, probes: probes, world: world)
         }

@@ -20,7 +20,9 @@ struct ProbeResults {
     /// The transaction id of each DHCP check's DISCOVER.
     var dhcpTransactions: [String: UInt32] = [:]
     /// What talking to each service gave, by check id.
-    var talks: [String: ServiceChecks.Talk] = [:]
+    var talks: [String: Talk] = [:]
+    /// The sockets of each namespace with services, before and after the conversations, by namespace name.
+    var sockets: [String: ServiceSockets] = [:]
 
     static func insideKey(_ id: String) -> String { id + "#inside" }
     static func outsideKey(_ id: String) -> String { id + "#outside" }
@@ -45,6 +47,14 @@ struct Probing {
 
     func run() -> ProbeResults {
         var results = ProbeResults()
+        // The learner's servers as they are before netcheck sends anything: one that serves a single client
+        // (the book's `nc -l`, echoserver.py, addserver.py) is gone after netcheck's conversation with it.
+        let services = plan.checks.compactMap { check -> ServiceSpec? in
+            if case .serviceBound(let spec) = check.kind { return spec } else { return nil }
+        }
+        let started = Monotonic.microseconds()
+        results.sockets = ServiceSockets.read(services, world: world,
+                                              ownersDeadline: started + Monotonic.microseconds(min(timeout, latest ?? timeout)))
         var pingIDs: [String] = []
         var requests: [EchoRequest] = []
         for check in plan.checks {
@@ -91,12 +101,27 @@ struct Probing {
         } catch {
             for id in pingIDs { results.echo[id] = .failure(error) }
         }
-        // Servers are talked to after the pings, each bounded by the probe timeout; their captures on lo are
-        // still open, and read once the conversation is over.
-        for check in plan.checks {
-            guard case .serviceTalk(let spec) = check.kind, let place = world.place(spec.namespace) else { continue }
-            results.talks[check.id] = ServiceChecks.talk(spec, in: place, timeout: timeout)
-            watchers[check.id]?.readAvailable()
+        // Servers are talked to after the pings, all at once (each on a thread of its own) and all by one
+        // deadline: six silent servers take one timeout, not six. Their captures on lo are still open, and are
+        // read once the conversations are over.
+        let talks = plan.checks.compactMap { check -> (id: String, spec: ServiceSpec, place: World.Place)? in
+            guard case .serviceTalk(let spec) = check.kind, let place = world.place(spec.namespace) else { return nil }
+            return (check.id, spec, place)
+        }
+        if !talks.isEmpty {
+            let deadline = Monotonic.microseconds() + Monotonic.microseconds(timeout)
+            let states = talks.map { t in (try? results.sockets[t.spec.namespace]?.before.get()).map { ServiceState(spec: t.spec, sockets: $0) } }
+            final class Outcomes: @unchecked Sendable { var talks: [Talk?] = [] }
+            let outcomes = Outcomes()
+            outcomes.talks = Array(repeating: nil, count: talks.count)
+            concurrently(talks.count) { i in
+                outcomes.talks[i] = ServiceTalks.talk(talks[i].spec, in: talks[i].place, state: states[i], until: deadline)
+            }
+            for (t, talk) in zip(talks, outcomes.talks) {
+                results.talks[t.id] = talk
+                watchers[t.id]?.readAvailable()
+            }
+            ServiceSockets.readAfter(&results.sockets, services, world: world)
         }
         for (key, watcher) in watchers {
             if let error = watcher.startError {

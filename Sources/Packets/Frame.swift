@@ -95,6 +95,9 @@ public struct IPv4Packet: Equatable, Sendable {
     /// total length throw `.truncated`. With `lenient` (a datagram quoted in an ICMP error) only the header
     /// and whatever follows it up to the total length are needed, and transport headers are read as far as
     /// the bytes go.
+    /// Decodes a whole IPv4 datagram as a raw socket returns it (IP header first).
+    public static func decode(datagram bytes: [UInt8]) throws -> IPv4Packet { try decode(bytes) }
+
     static func decode(_ bytes: [UInt8], lenient: Bool = false) throws -> IPv4Packet {
         let r = ByteReader(bytes, layer: "IPv4")
         try r.require(20)

@@ -20,11 +20,13 @@ public struct CheckResult: Equatable, Sendable {
     public var hint: String
     /// Lines seen on the wire or in the kernel that back the verdict, when there are any.
     public var evidence: [String]?
+    /// Something to know even when the check passed (a one-shot server netcheck talked to has exited), when any.
+    public var note: String?
 
     public init(id: String, title: String, status: CheckStatus, expected: String, observed: String, hint: String,
-                evidence: [String]? = nil) {
+                evidence: [String]? = nil, note: String? = nil) {
         self.id = id; self.title = title; self.status = status; self.expected = expected; self.observed = observed
-        self.hint = hint; self.evidence = evidence
+        self.hint = hint; self.evidence = evidence; self.note = note
     }
 }
 

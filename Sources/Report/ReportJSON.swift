@@ -63,6 +63,7 @@ extension CheckResult {
             ("expected", .string(expected)), ("observed", .string(observed)), ("hint", .string(hint)),
         ])
         if let evidence { o["evidence"] = .array(evidence.map { .string($0) }) }
+        if let note { o["note"] = .string(note) }
         return .object(o)
     }
 
@@ -75,7 +76,7 @@ extension CheckResult {
         }
         self.init(id: try o.string("id"), title: try o.string("title"), status: status, expected: try o.string("expected"),
                   observed: try o.string("observed"), hint: try o.string("hint"),
-                  evidence: try o.optionalArray("evidence")?.map { try $0.string() })
+                  evidence: try o.optionalArray("evidence")?.map { try $0.string() }, note: try o.optionalString("note"))
     }
 }
 
@@ -140,5 +141,8 @@ struct FieldObject {
     }
     func optionalArray(_ key: String) throws -> [Field]? {
         object[key] == nil ? nil : try array(key)
+    }
+    func optionalString(_ key: String) throws -> String? {
+        object[key] == nil ? nil : try string(key)
     }
 }

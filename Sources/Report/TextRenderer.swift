@@ -75,8 +75,10 @@ public struct TextRenderer: Sendable {
                 lines.append("       " + label(.observed) + check.observed)
                 for line in evidence { lines.append("         " + line) }
             }
+            if let note = check.note { lines.append("       " + label(.note) + paint(note, yellow)) }
             return
         }
+        defer { if let note = check.note { lines.append("       " + label(.note) + paint(note, yellow)) } }
         if check.status == .skipped {
             lines.append("       " + label(.observed) + check.observed)
             return
@@ -87,17 +89,19 @@ public struct TextRenderer: Sendable {
         for line in check.evidence ?? [] { lines.append("         " + line) }
     }
 
-    enum Label { case expected, observed, hint }
+    enum Label { case expected, observed, hint, note }
 
     func label(_ l: Label) -> String {
         switch (language, l) {
         case (.en, .expected): return "expected: "
         case (.en, .observed): return "observed: "
         case (.en, .hint): return "hint:     "
+        case (.en, .note): return "note:     "
         // Padded to the same display width (a kanji or kana takes two columns).
         case (.ja, .expected): return "期待:   "
         case (.ja, .observed): return "実際:   "
         case (.ja, .hint): return "ヒント: "
+        case (.ja, .note): return "注意:   "
         }
     }
 

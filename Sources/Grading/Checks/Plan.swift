@@ -176,7 +176,7 @@ public struct Plan: Sendable {
             case .connect: what = Localized(en: "a connection to \(v.label) is made and data acknowledged", ja: "\(v.label) に接続でき、送ったデータに ACK が返る")
             case .http: what = Localized(en: "GET / on \(v.label) returns 200 and \"\(v.title ?? "")\"", ja: "\(v.label) への GET / が 200 と「\(v.title ?? "")」を返す")
             case .echo: what = Localized(en: "\(v.label) echoes back what it receives", ja: "\(v.label) が受け取ったものをそのまま返す")
-            case .sum: what = Localized(en: "\(v.label) adds two 32-bit numbers (big-endian)", ja: "\(v.label) が 2 つの 32 ビット整数 (ビッグエンディアン) を足す")
+            case .sum: what = Localized(en: "\(v.label) adds two signed 32-bit integers into a 64-bit sum (big-endian)", ja: "\(v.label) が符号付き 32 ビット整数 2 つを足し、64 ビットの和を返す (ビッグエンディアン)")
             }
             checks.append(PlannedCheck(id: base + "." + v.talk.rawValue, title: what, namespaces: [v.namespace], kind: .serviceTalk(v), hint: v.hint))
         }

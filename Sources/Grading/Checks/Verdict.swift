@@ -9,6 +9,9 @@ public struct Verdict: Sendable {
     /// Empty on pass.
     public var hint: Localized
     public var evidence: [String]?
+    /// Something the learner should know whatever the status: what netcheck's own probe left behind (a one-shot
+    /// server it talked to has exited), or how the check was judged.
+    public var note: Localized?
 
     public static func pass(_ expected: Localized, observed: Localized) -> Verdict {
         Verdict(status: .pass, expected: expected, observed: observed, hint: .empty)

@@ -239,9 +239,10 @@ public struct ServiceSpec: Sendable, Hashable {
         case connect
         /// TCP: `GET / HTTP/1.0` is answered 200 with an HTML page whose title is `title`.
         case http
-        /// TCP: what is sent comes back, several messages, one larger than a segment.
+        /// TCP: what is sent comes back, several messages on one connection, one larger than a segment.
         case echo
-        /// TCP: two unsigned 32-bit big-endian numbers in, their 64-bit big-endian sum out.
+        /// TCP: two signed 32-bit big-endian integers in, their sum out as a signed 64-bit big-endian integer
+        /// (the book's addserver.py: `'!ii'` / `'!q'`), one question on one connection.
         case sum
     }
     public var namespace: String

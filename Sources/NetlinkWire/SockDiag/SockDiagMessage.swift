@@ -1,19 +1,34 @@
 /// NETLINK_SOCK_DIAG for IPv4/IPv6 sockets (what `ss` reads): `struct inet_diag_req_v2` out,
-/// `struct inet_diag_msg` back.
+/// `struct inet_diag_msg` back, followed by attributes.
 ///
 ///     inet_diag_sockid (48 bytes): sport(be16) dport(be16) src[16] dst[16] if(u32) cookie(u64)
 ///     inet_diag_msg: family state timer retrans | sockid | expires rqueue wqueue uid inode (u32 each)
 public struct InetDiagMessage: Equatable, Sendable {
     public static let size = 72
     public var family: UInt8
-    /// TCP state numbers (1 ESTABLISHED … 10 LISTEN); 7 (CLOSE) for an unconnected UDP socket.
+    /// TCP state numbers (1 ESTABLISHED … 6 TIME_WAIT … 10 LISTEN); for UDP, 7 (CLOSE) for an unconnected
+    /// socket and 1 (ESTABLISHED) once it is `connect`ed to a peer (what `nc -u -l` does after its first datagram).
     public var state: UInt8
     public var sourcePort: UInt16
     public var destinationPort: UInt16
     /// The local address, 4 bytes (AF_INET) or 16 (AF_INET6).
     public var source: [UInt8]
+    /// The peer's address (zeros when there is none), same length as `source`.
+    public var destination: [UInt8]
+    /// Milliseconds until the socket's timer fires (for TIME_WAIT: until the socket goes away).
+    public var expires: UInt32
     public var uid: UInt32
     public var inode: UInt32
+    /// INET_DIAG_SKV6ONLY (attribute 11, sent for IPv6 listening and unconnected sockets): IPV6_V6ONLY is set,
+    /// so a `::` socket does not take IPv4. nil when the kernel did not say.
+    public var v6Only: Bool?
+    /// Attributes this reader does not interpret, kept as they came.
+    public var otherAttributes: [RouteAttribute]
+
+    public static let stateEstablished: UInt8 = 1
+    public static let stateTimeWait: UInt8 = 6
+    public static let stateClose: UInt8 = 7
+    public static let stateListen: UInt8 = 10
 
     public init(payload: [UInt8]) throws {
         let r = ByteReader(payload)
@@ -24,14 +39,25 @@ public struct InetDiagMessage: Equatable, Sendable {
         destinationPort = UInt16(try r.u8(6)) << 8 | UInt16(try r.u8(7))
         let length = family == 10 ? 16 : 4
         source = Array(try r.slice(8, length))
+        destination = Array(try r.slice(24, length))
+        expires = try r.u32(52)
         uid = try r.u32(64)
         inode = try r.u32(68)
+        v6Only = nil
+        otherAttributes = []
+        for attribute in try RouteAttribute.parse(payload.dropFirst(Self.size)) {
+            if attribute.type == 11, let flag = attribute.u8 { v6Only = flag != 0 } else { otherAttributes.append(attribute) }
+        }
     }
 
     /// The local address as `ss` prints it: 127.0.0.1, 0.0.0.0, ::1, ::.
-    public var sourceText: String {
-        if family == 2 { return IPv4Address(bytes: source)?.description ?? "?" }
-        return Self.ipv6(source)
+    public var sourceText: String { Self.text(source, family: family) }
+    /// The peer's address, the same way.
+    public var destinationText: String { Self.text(destination, family: family) }
+
+    static func text(_ bytes: [UInt8], family: UInt8) -> String {
+        if family == 2 { return IPv4Address(bytes: bytes)?.description ?? "?" }
+        return ipv6(bytes)
     }
 
     static func ipv6(_ b: [UInt8]) -> String {

@@ -6,7 +6,7 @@ import Glibc
 /// 10–25 ms here), once when libpcap sets up its ring and twice on close. Done one after the other, a run
 /// with four captures would spend most of its time waiting; on separate threads the waits overlap. Each body
 /// is synchronous, so a `NetworkNamespace.run` inside it stays on its thread.
-func concurrently(_ count: Int, _ body: @escaping (Int) -> Void) {
+public func concurrently(_ count: Int, _ body: @escaping (Int) -> Void) {
     guard count > 1 else {
         if count == 1 { body(0) }
         return
