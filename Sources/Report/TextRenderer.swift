@@ -101,7 +101,7 @@ public struct TextRenderer: Sendable {
         case (.ja, .expected): return "期待:   "
         case (.ja, .observed): return "実際:   "
         case (.ja, .hint): return "ヒント: "
-        case (.ja, .note): return "注意:   "
+        case (.ja, .note): return "メモ:   "
         }
     }
 
