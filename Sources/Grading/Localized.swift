@@ -13,9 +13,15 @@ public struct Localized: Hashable, Sendable {
 
     public static let empty = Localized("")
 
-    /// Joins non-empty parts with a separator per language.
+    /// Joins non-empty parts with a separator per language. In Japanese a part that already ends a sentence
+    /// (。) takes no other 。 after it.
     public static func join(_ parts: [Localized], en: String = "; ", ja: String = "。") -> Localized {
         let p = parts.filter { !$0.en.isEmpty || !$0.ja.isEmpty }
-        return Localized(en: p.map(\.en).joined(separator: en), ja: p.map(\.ja).joined(separator: ja))
+        var japanese = ""
+        for (i, part) in p.enumerated() {
+            if i > 0 && !(ja == "。" && japanese.hasSuffix("。")) { japanese += ja }
+            japanese += part.ja
+        }
+        return Localized(en: p.map(\.en).joined(separator: en), ja: japanese)
     }
 }

@@ -31,14 +31,15 @@ public struct TextRenderer: Sendable {
                 case (false, true): state = language == .ja ? "通過済み" : "passed over"
                 case (false, false): state = language == .ja ? "未到達" : "not yet"
                 }
-                let head = language == .ja ? "ステップ \(step.number)/\(steps.count): \(step.title) — \(state)"
+                // In Japanese the state comes first: a title may end in 」, and 」 — reads badly.
+                let head = language == .ja ? "ステップ \(step.number)/\(steps.count) (\(state)): \(step.title)"
                                            : "Step \(step.number)/\(steps.count): \(step.title) — \(state)"
                 lines.append(paint(head, bold))
                 for check in step.checks where !listed.contains(check.id) {
                     listed.insert(check.id)
                     // A step's own expectation that no longer holds because the learner has gone further.
                     let passedOver = !main.contains(check.id) && check.status != .pass && step.number < reached
-                    append(check, to: &lines, mark: passedOver ? paint("[PAST]", dim) : nil)
+                    append(check, to: &lines, mark: passedOver ? paint(language == .ja ? "[通過]" : "[PAST]", dim) : nil)
                 }
                 lines.append("")
             }
@@ -52,9 +53,11 @@ public struct TextRenderer: Sendable {
             ? "\(total) 項目中 \(passed) 項目が合格" + (report.passed ? "。すべて合格です。" : "。")
             : "\(passed)/\(total) checks passed."
         if let steps = report.steps, let reached = report.stepReached, !steps.isEmpty {
-            summary += language == .ja ? "ステップ \(reached)/\(steps.count) まで到達。" : " Step reached: \(reached) of \(steps.count)."
+            summary += language == .ja
+                ? (reached == 0 ? "到達したステップはまだありません。" : "ステップ \(reached)/\(steps.count) まで到達。")
+                : " Step reached: \(reached) of \(steps.count)."
             if let next = steps.first(where: { $0.number == reached + 1 }) {
-                summary += language == .ja ? "次はステップ \(next.number):「\(next.title)」" : " Next: step \(next.number), \(next.title)."
+                summary += language == .ja ? "次はステップ \(next.number):「\(Self.quotedInQuotes(next.title))」" : " Next: step \(next.number), \(next.title)."
                 if let hint = next.checks.first(where: { $0.status != .pass && !$0.hint.isEmpty })?.hint {
                     summary += "\n" + (language == .ja ? "  → " : "  → ") + hint
                 }
@@ -87,6 +90,11 @@ public struct TextRenderer: Sendable {
         lines.append("       " + label(.observed) + check.observed)
         if !check.hint.isEmpty { lines.append("       " + label(.hint) + paint(check.hint, yellow)) }
         for line in check.evidence ?? [] { lines.append("         " + line) }
+    }
+
+    /// Japanese quotation marks inside 「」 become 『』.
+    static func quotedInQuotes(_ s: String) -> String {
+        String(s.map { $0 == "「" ? "『" : $0 == "」" ? "』" : $0 })
     }
 
     enum Label { case expected, observed, hint, note }

@@ -47,7 +47,7 @@ struct WatchCommand: ParsableCommand {
             let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language)
             var screen = renderer.render(report)
             let status = output.language == .ja
-                ? (report.passed ? "すべて合格。終了します。" : "変更を待っています (Ctrl-C で終了)… 確認 \(round) 回目")
+                ? (report.passed ? "すべて合格。終了します。" : "変更を待っています (Ctrl-C で終了)… \(round) 回目の確認")
                 : (report.passed ? "Everything passes. Done." : "Waiting for changes (Ctrl-C to stop)… check #\(round)")
             screen += status + "\n"
             // On a terminal the checklist is redrawn in place; in a file or pipe each check follows the last.

@@ -38,12 +38,12 @@ final class TopologyTests: XCTestCase {
     func testDisplayWidth() {
         XCTAssertEqual(displayWidth(""), 0)
         XCTAssertEqual(displayWidth("ns1-veth0"), 9)
-        XCTAssertEqual(displayWidth("ルータ"), 6)
+        XCTAssertEqual(displayWidth("ルーター"), 8)
         XCTAssertEqual(displayWidth("現在の状態:"), 11)
         XCTAssertEqual(displayWidth("ＡＢ"), 4, "fullwidth forms")
         XCTAssertEqual(displayWidth("┌─┐✓✗"), 5, "box drawing and marks are narrow")
         XCTAssertEqual(displayWidth("e\u{301}"), 1, "a combining accent adds nothing")
-        XCTAssertEqual(padDisplay("ルータ", to: 8), "ルータ  ")
+        XCTAssertEqual(padDisplay("ルーター", to: 10), "ルーター  ")
         XCTAssertEqual(padDisplay("too long", to: 3), "too long")
     }
 

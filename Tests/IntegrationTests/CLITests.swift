@@ -45,7 +45,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(en.stdout.contains("chapter3-router"))
         XCTAssertTrue(en.stdout.contains("A router between two networks"))
         let ja = try netcheck(["list"], environment: ["LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""])
-        XCTAssertTrue(ja.stdout.contains("ルータで 2 つのネットワークをつなぐ"), ja.stdout)
+        XCTAssertTrue(ja.stdout.contains("ルーターで 2 つのネットワークをつなぐ"), ja.stdout)
         let allOverridesLang = try netcheck(["list"], environment: ["LANG": "ja_JP.UTF-8", "LC_ALL": "C"])
         XCTAssertTrue(allOverridesLang.stdout.contains("A router between two networks"))
     }

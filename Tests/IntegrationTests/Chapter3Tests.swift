@@ -172,7 +172,7 @@ final class RouterTests: XCTestCase {
         let run = try Grading.run("chapter3-router", mistake: "ip netns exec router sysctl -qw net.ipv4.ip_forward=0", lang: "ja")
         let ping = run.check("ns1.ping.198.51.100.1")
         XCTAssertEqual(ping?.status, .fail)
-        XCTAssertTrue(ping?.hint.contains("router の net.ipv4.ip_forward が 0 です") ?? false, ping?.hint ?? "")
+        XCTAssertTrue(ping?.hint.contains("router の net.ipv4.ip_forward は 0 です") ?? false, ping?.hint ?? "")
         XCTAssertTrue(ping?.hint.contains("`ip netns exec router sysctl net.ipv4.ip_forward=1`") ?? false)
     }
 }

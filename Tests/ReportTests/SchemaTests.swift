@@ -10,7 +10,7 @@ final class SchemaTests: XCTestCase {
         .deletingLastPathComponent().appendingPathComponent("docs/report.schema.json").path
 
     static let reports: [Report] = [
-        Report(exercise: "chapter3-router", title: "ルータで 2 つのネットワークをつなぐ", checks: [
+        Report(exercise: "chapter3-router", title: "ルーターで 2 つのネットワークをつなぐ", checks: [
             CheckResult(id: "ns1.netns", title: "ネームスペース ns1 がある", status: .pass, expected: "ns1", observed: "ns1", hint: ""),
             CheckResult(id: "router.ip_forward", title: "router: net.ipv4.ip_forward = 1", status: .fail,
                         expected: "net.ipv4.ip_forward = 1", observed: "router has net.ipv4.ip_forward=0",

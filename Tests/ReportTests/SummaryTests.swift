@@ -17,7 +17,7 @@ final class SummaryTests: XCTestCase {
                            durationMs: 5, netcheckVersion: "0.1.0")),
             ("alice", Report(exercise: "chapter3-veth", title: "veth", checks: [check("ns1.netns", .pass), check("ns1.ping.192.0.2.2", .skipped)],
                              durationMs: 5, netcheckVersion: "0.1.0")),
-            ("alice", Report(exercise: "chapter3-router", title: "ルータ", checks: [
+            ("alice", Report(exercise: "chapter3-router", title: "ルーター", checks: [
                 check("router.ip_forward", .fail), check("ns1.netns", .pass), check("ns2.route.default", .error)],
                              durationMs: 5, netcheckVersion: "0.1.0")),
         ]

@@ -8,7 +8,7 @@ final class WriterTests: XCTestCase {
     let report = Report(exercise: "chapter3-router", title: "Router", checks: [
         CheckResult(id: "ns1.netns", title: "namespace ns1 exists", status: .pass, expected: "ns1", observed: "ns1", hint: ""),
         CheckResult(id: "router.ip_forward", title: "router forwards", status: .fail, expected: "net.ipv4.ip_forward = 1",
-                    observed: "net.ipv4.ip_forward = 0", hint: "Type `a < b && \"c\" 'd'` — ルータを有効にする\u{1}",
+                    observed: "net.ipv4.ip_forward = 0", hint: "Type `a < b && \"c\" 'd'` — ルーターを有効にする\u{1}",
                     evidence: ["frame <1>", "フレーム 2"]),
         CheckResult(id: "ns1.ping.198.51.100.1", title: "ns1 reaches 198.51.100.1", status: .skipped, expected: "reply",
                     observed: "skipped: router is missing", hint: ""),
@@ -34,7 +34,7 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual(tests[1]["output"]?.string, """
             expected: net.ipv4.ip_forward = 1
             observed: net.ipv4.ip_forward = 0
-            hint: Type `a < b && "c" 'd'` — ルータを有効にする\u{1}
+            hint: Type `a < b && "c" 'd'` — ルーターを有効にする\u{1}
             frame <1>
             フレーム 2
             """)
@@ -50,7 +50,7 @@ final class WriterTests: XCTestCase {
               <testsuite name="chapter3-router" tests="4" failures="1" errors="1" skipped="1" time="1.004">
                 <testcase classname="netcheck.chapter3-router" name="ns1.netns" time="0"/>
                 <testcase classname="netcheck.chapter3-router" name="router.ip_forward" time="0">
-                  <failure message="Type `a &lt; b &amp;&amp; &quot;c&quot; &apos;d&apos;` — ルータを有効にする">expected: net.ipv4.ip_forward = 1
+                  <failure message="Type `a &lt; b &amp;&amp; &quot;c&quot; &apos;d&apos;` — ルーターを有効にする">expected: net.ipv4.ip_forward = 1
             observed: net.ipv4.ip_forward = 0
             frame &lt;1&gt;
             フレーム 2</failure>
@@ -87,7 +87,7 @@ final class WriterTests: XCTestCase {
             sys.stdout.write(t.find('testsuite/testcase/failure').get('message'))
             """, file.path])
         XCTAssertEqual(r.status, 0, r.output)
-        XCTAssertEqual(r.output, "Type `a < b && \"c\" 'd'` — ルータを有効にする")
+        XCTAssertEqual(r.output, "Type `a < b && \"c\" 'd'` — ルーターを有効にする")
     }
 }
 

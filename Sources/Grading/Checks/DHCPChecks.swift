@@ -24,7 +24,9 @@ enum DHCPOfferCheck {
         if let offer = mine.first(where: { $0.dhcp?.messageType == 2 })?.dhcp {
             let from = offer.serverIdentifier.map { " from \($0)" } ?? ""
             let lease = offer.leaseSeconds.map { ", lease \($0) s" } ?? ""
-            let observed = Localized("OFFER \(offer.yourAddress)\(from)\(lease)")
+            let details = [offer.serverIdentifier.map { "サーバー \($0)" }, offer.leaseSeconds.map { "リース \($0) 秒" }].compactMap { $0 }
+            let observed = Localized(en: "OFFER \(offer.yourAddress)\(from)\(lease)",
+                                     ja: "OFFER \(offer.yourAddress)" + (details.isEmpty ? "" : " (" + details.joined(separator: "、") + ")"))
             if spec.inRange(offer.yourAddress) {
                 verdict = .pass(expected, observed: observed)
             } else {

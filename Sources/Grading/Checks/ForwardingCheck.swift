@@ -35,7 +35,7 @@ enum ForwardingCheck {
                 ja: "\(spec.bridge) は \(spec.mac) を \(spec.port) ではなく \(portName(other)) で学習しています"),
                 hint: spec.hint ?? Localized(
                     en: "The host with \(spec.mac) is cabled to \(portName(other)). Check which veth peer each host has (`ip -br link` shows NAME@PEER).",
-                    ja: "\(spec.mac) のホストは \(portName(other)) につながっています。各ホストの veth の相手を確認してください (`ip -br link` で 名前@相手 が見えます)。"))
+                    ja: "\(spec.mac) のホストは \(portName(other)) につながっています。各ホストの veth の相手を確認してください (`ip -br link` で「名前@相手」の形で表示されます)。"))
         }
         let observed = Localized(en: "\(spec.bridge) has not learned \(spec.mac)", ja: "\(spec.bridge) は \(spec.mac) を学習していません")
         if let cause = Layer2.macCause(spec.mac, exercise: exercise, world: world) {

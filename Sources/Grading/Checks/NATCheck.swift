@@ -190,7 +190,8 @@ enum NATCheck {
                     return .natWrongInterface(namespace: ns, rule: rule.text, found: out, expected: outside, command: spec.command)
                 }
                 if let src = rule.source, let original = insideAddress(spec, world: world), !src.contains(original) {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "source \(src.cidr) does not include \(original)", command: spec.command)
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                        en: "source \(src.cidr) does not include \(original)", ja: "送信元 \(src.cidr) に \(original) が含まれません"), command: spec.command)
                 }
                 if case .snat(let to?) = rule.action, to != spec.translated {
                     return .natWrongTarget(namespace: ns, rule: rule.text, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
@@ -208,13 +209,17 @@ enum NATCheck {
                     return .natWrongChain(namespace: ns, rule: rule.text, found: rule.chain, expected: "PREROUTING", command: spec.command)
                 }
                 if let dst = rule.destination, !dst.contains(spec.to) {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "destination \(dst.length == 32 ? dst.address.description : dst.cidr) is not \(spec.to)", command: spec.command)
+                    let d = dst.length == 32 ? dst.address.description : dst.cidr
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                        en: "destination \(d) is not \(spec.to)", ja: "宛先が \(spec.to) ではなく \(d) です"), command: spec.command)
                 }
                 if let port = rule.destinationPort, let want = spec.port, port != want {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "port \(port) is not \(want)", command: spec.command)
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                        en: "port \(port) is not \(want)", ja: "ポートが \(want) ではなく \(port) です"), command: spec.command)
                 }
                 if rule.transportProtocol == "udp" {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: "it matches UDP, the connection is TCP", command: spec.command)
+                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                        en: "it matches UDP, the connection is TCP", ja: "ルールは UDP に一致しますが、接続は TCP です"), command: spec.command)
                 }
                 if case .dnat(let to?, let port) = rule.action, to != spec.translated || (port != nil && port != spec.port) {
                     let found = "\(to)" + (port.map { ":\($0)" } ?? "")

@@ -7,8 +7,9 @@ enum NamespaceCheck {
         let expected = Localized(en: "/run/netns/\(ns) exists", ja: "/run/netns/\(ns) がある")
         switch world.named[ns] {
         case .success(let place)?:
-            let names = place.snapshot.links.map(\.name).joined(separator: ", ")
-            return .pass(expected, observed: Localized(en: "\(ns) exists with interfaces: \(names)", ja: "\(ns) があり、インターフェースは \(names)"))
+            let names = place.snapshot.links.map(\.name)
+            return .pass(expected, observed: Localized(en: "\(ns) exists with interfaces: \(names.joined(separator: ", "))",
+                                                       ja: "\(ns) があり、インターフェースは \(names.joined(separator: "、"))"))
         case .failure(let e)? where e.errno == ENOENT:
             return .fail(expected, cause: .namespaceMissing(namespace: ns))
         case .failure(let e)?:

@@ -86,11 +86,12 @@ public struct Plan: Sendable {
         for r in e.routes {
             let to = r.to.isDefault ? "default" : r.to.cidr
             let via = r.via.map { "via \($0)" } ?? "directly"
-            let viaJa = r.via.map { "\($0) に" } ?? "直接"
+            let forJa = r.to.isDefault ? "すべての宛先へ" : " \(to) 宛て"
+            let viaJa = r.via.map { " \($0) 経由で" } ?? "直接"
             checks.append(PlannedCheck(
                 id: r.id ?? "\(r.namespace).route.\(to)",
                 title: Localized(en: "\(r.namespace) sends packets for \(to == "default" ? "anywhere" : to) \(via)",
-                                 ja: "\(r.namespace) は \(to == "default" ? "すべての宛先" : to + " 宛て") のパケットを\(viaJa)送る"),
+                                 ja: "\(r.namespace) は\(forJa)のパケットを\(viaJa)送る"),
                 namespaces: [r.namespace], kind: .route(r), hint: r.hint))
         }
         for r in e.reachability {
@@ -203,10 +204,10 @@ public struct Plan: Sendable {
     static func stepItem(_ r: ReachabilitySpec) -> PlannedCheck {
         let src = r.source.map { " (\($0))" } ?? ""
         let how = r.failsWith.map { ": " + ReachabilityCheck.describe($0).en } ?? ""
-        let howJa = r.failsWith.map { ": " + ReachabilityCheck.describe($0).ja } ?? ""
+        let notYetJa = r.failsWith.map { "にはまだ届かず\(ReachabilityCheck.describe($0).ja)になる" } ?? "にはまだ届かない"
         let title = r.reachable
             ? Localized(en: "\(r.from)\(src) reaches \(r.to)", ja: "\(r.from)\(src) から \(r.to) に届く")
-            : Localized(en: "\(r.from)\(src) does not reach \(r.to) yet\(how)", ja: "\(r.from)\(src) から \(r.to) にはまだ届かない\(howJa)")
+            : Localized(en: "\(r.from)\(src) does not reach \(r.to) yet\(how)", ja: "\(r.from)\(src) から \(r.to) \(notYetJa)")
         var check = PlannedCheck(id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint)
         check.stepOnly = true
         return check

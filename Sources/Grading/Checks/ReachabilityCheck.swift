@@ -11,17 +11,18 @@ enum ReachabilityCheck {
         let srcJa = spec.source.map { " (送信元 \($0))" } ?? ""
         guard spec.reachable else {
             let how = spec.failsWith.map { ": " + describe($0).en } ?? ""
-            let howJa = spec.failsWith.map { " (" + describe($0).ja + ")" } ?? ""
+            let howJa = spec.failsWith.map { "せず\(describe($0).ja)になる" } ?? "しない"
             return Localized(en: "no echo reply from \(spec.to) to \(spec.from)\(src)\(how)",
-                             ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答しない\(howJa)")
+                             ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答\(howJa)")
         }
         let ttl = spec.ttl.map { " with TTL \($0)" } ?? ""
-        let ttlJa = spec.ttl.map { "、TTL \($0)" } ?? ""
+        let ttlJa = spec.ttl.map { " TTL \($0) で" } ?? ""
         return Localized(en: "echo reply from \(spec.to) to \(spec.from)\(src)\(ttl)",
-                         ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が応答する\(ttlJa)")
+                         ja: "\(spec.from)\(srcJa) からの ping に \(spec.to) が\(ttlJa)応答する")
     }
 
-    /// "ping 198.51.100.1 from ns1: 100% loss", in the words of ping(8).
+    /// "ping 198.51.100.1 from ns1: 100% loss", in the words of ping(8) (in Japanese, ping's words where they
+    /// are the message, 「100% パケットロス」 for its summary line).
     static func describe(_ outcome: EchoOutcome, spec: ReachabilitySpec, timeoutMs: Int) -> Localized {
         let head = "ping \(spec.to) from \(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + ": "
         let headJa = "\(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + " から \(spec.to) への ping: "
@@ -40,7 +41,7 @@ enum ReachabilityCheck {
             let text = String(cString: strerror(e))
             return Localized(en: head + text, ja: headJa + text)
         case .timeout:
-            return Localized(en: head + "100% loss (no reply within \(timeoutMs) ms)", ja: headJa + "100% loss (\(timeoutMs) ms 以内に応答なし)")
+            return Localized(en: head + "100% loss (no reply within \(timeoutMs) ms)", ja: headJa + "\(timeoutMs) ms 以内に応答なし (100% パケットロス)")
         }
     }
 
@@ -72,13 +73,13 @@ enum ReachabilityCheck {
                 let walk = PathWalk(world: world, exercise: exercise)
                 let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to)
                 let why = Localized(en: "at this step it should fail with \(describe(want).en), not like this",
-                                    ja: "この段階では \(describe(want).ja) で失敗するはずです")
+                                    ja: "この段階では\(describe(want).ja)で失敗するはずです")
                 if want != .networkUnreachable, let cause, case .noRoute = cause {
                     return .fail(expected, cause: cause, observedPrefix: Localized.join([observed, why]))
                 }
                 return .fail(expected, observed: Localized.join([observed, why]), hint: spec.hint ?? Localized(
                     en: "Compare with the book's output at this step: \(describe(want).en) means \(meaning(want).en).",
-                    ja: "本のこの段階の出力と比べてください。\(describe(want).ja) は \(meaning(want).ja) という意味です。"))
+                    ja: "本のこの段階の出力と比べてください。\(describe(want).ja)は「\(meaning(want).ja)」という意味です。"))
             }
         }
         if case let .reply(_, ttl, _) = result {
@@ -102,11 +103,12 @@ enum ReachabilityCheck {
         }
     }
 
+    /// In Japanese always in 「」, so that it fits into a sentence as one word.
     static func describe(_ f: ReachabilitySpec.Failure) -> Localized {
         switch f {
         case .networkUnreachable: return Localized(en: "\"Network is unreachable\"", ja: "「Network is unreachable」")
         case .hostUnreachable: return Localized(en: "\"Destination Host Unreachable\"", ja: "「Destination Host Unreachable」")
-        case .timeout: return Localized(en: "100% packet loss", ja: "100% packet loss")
+        case .timeout: return Localized(en: "100% packet loss", ja: "「100% パケットロス」")
         }
     }
 
@@ -115,7 +117,7 @@ enum ReachabilityCheck {
         case .networkUnreachable: return Localized(en: "no route to the destination yet", ja: "宛先への経路がまだない")
         case .hostUnreachable: return Localized(en: "no one on the link answers ARP for it", ja: "リンク上で ARP に答える相手がいない")
         case .timeout: return Localized(en: "the packet leaves but nothing comes back (a router that does not forward, or no way back)",
-                                        ja: "パケットは出ていくが何も返ってこない (転送しないルーターや戻りの経路がない)")
+                                        ja: "パケットは出ていくが何も返ってこない (ルーターが転送しない、または戻りの経路がない)")
         }
     }
 
@@ -124,11 +126,11 @@ enum ReachabilityCheck {
         let owners = world.owners(of: spec.to).map(\.place.label)
         if owners.contains(spec.from) {
             return Localized(en: "\(spec.to) is configured in \(spec.from) itself, so the reply never crossed a router. Remove it there.",
-                             ja: "\(spec.to) が \(spec.from) 自身に設定されているため、応答がルータを通っていません。そこから削除してください。")
+                             ja: "\(spec.to) が \(spec.from) 自身に設定されているため、応答がルーターを通っていません。そこから削除してください。")
         }
         let crossed = 64 - Int(got), expected = 64 - Int(want)
         return Localized.join([Localized(
             en: "The reply crossed \(crossed) router(s) instead of \(expected): the packets take another path than the exercise builds.",
-            ja: "応答が通ったルータは \(expected) 台ではなく \(crossed) 台です。演習とは別の経路を通っています。"), fallback], en: " ", ja: "")
+            ja: "応答が通ったルーターは \(expected) 台ではなく \(crossed) 台です。演習とは別の経路を通っています。"), fallback], en: " ", ja: "")
     }
 }

@@ -6,11 +6,12 @@ import NetlinkWire
 enum RouteCheck {
     static func expected(_ spec: RouteSpec) -> Localized {
         let to = spec.to.isDefault ? "any address" : spec.to.cidr
-        let toJa = spec.to.isDefault ? "すべての宛先" : "\(spec.to.cidr) 宛て"
         if let via = spec.via {
-            return Localized(en: "\(spec.namespace) routes \(to) via \(via)", ja: "\(spec.namespace) が \(toJa)を \(via) 経由で送る")
+            let forJa = spec.to.isDefault ? "すべての宛先へ" : " \(spec.to.cidr) 宛て"
+            return Localized(en: "\(spec.namespace) routes \(to) via \(via)", ja: "\(spec.namespace) が\(forJa)のパケットを \(via) 経由で送る")
         }
-        return Localized(en: "\(spec.namespace) reaches \(to) directly", ja: "\(spec.namespace) が \(toJa)に直接届く")
+        let toJa = spec.to.isDefault ? "すべての宛先" : " \(spec.to.cidr) "
+        return Localized(en: "\(spec.namespace) reaches \(to) directly", ja: "\(spec.namespace) が\(toJa)に直接届く")
     }
 
     static func evaluate(_ spec: RouteSpec, world: World) -> Verdict {

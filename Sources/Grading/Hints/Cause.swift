@@ -41,8 +41,8 @@ public enum Cause: Hashable, Sendable {
     case natWrongInterface(namespace: String, rule: String, found: String, expected: String, command: String?)
     /// The rule is in a chain of the wrong hook (DNAT in OUTPUT instead of PREROUTING, SNAT in INPUT …).
     case natWrongChain(namespace: String, rule: String, found: String, expected: String, command: String?)
-    /// The rule matches other packets than the probe: `what` says which part ("destination 203.0.113.1").
-    case natWrongMatch(namespace: String, rule: String, what: String, command: String?)
+    /// The rule matches other packets than the probe: `what` says which part ("destination 203.0.113.1 is not …").
+    case natWrongMatch(namespace: String, rule: String, what: Localized, command: String?)
     /// The rule translates to another address (or port) than the exercise's.
     case natWrongTarget(namespace: String, rule: String?, found: String, expected: String, command: String?)
     /// Rules look right but the probe was not translated (`ruleset` lists them).

@@ -24,8 +24,9 @@ extension Cause {
             return Localized(en: "\(link) in \(ns) is DOWN", ja: "\(ns) の \(link) が DOWN のままです")
         case let .macMismatch(ns, link, expected, found):
             let f = found?.description ?? "none"
+            let fj = found.map { "の MAC アドレスは \($0) です" } ?? "に MAC アドレスがありません"
             return Localized(en: "\(link) in \(ns) has MAC address \(f), expected \(expected)",
-                             ja: "\(ns) の \(link) の MAC アドレスは \(f) です (期待値 \(expected))")
+                             ja: "\(ns) の \(link) \(fj) (期待値 \(expected))")
         case let .notPort(ns, link, master, found):
             if let found {
                 return Localized(en: "\(link) in \(ns) is a port of \(found), not of \(master)", ja: "\(ns) の \(link) は \(master) ではなく \(found) のポートです")
@@ -42,9 +43,9 @@ extension Cause {
             return Localized(en: "\(link) in \(ns) has no IPv4 address (expected \(address))",
                              ja: "\(ns) の \(link) に IPv4 アドレスがありません (期待値 \(address))")
         case let .addressWrong(ns, link, expected, found):
-            let f = found.map(\.description).joined(separator: ", ")
-            return Localized(en: "\(link) in \(ns) has \(f), expected \(expected)",
-                             ja: "\(ns) の \(link) のアドレスは \(f) です (期待値 \(expected))")
+            let f = found.map(\.description)
+            return Localized(en: "\(link) in \(ns) has \(f.joined(separator: ", ")), expected \(expected)",
+                             ja: "\(ns) の \(link) のアドレスは \(f.joined(separator: "、")) です (期待値 \(expected))")
         case let .addressOnOtherLink(ns, expectedLink, foundLink, address):
             return Localized(en: "\(address) is on \(foundLink) in \(ns), not on \(expectedLink)",
                              ja: "\(address) が \(ns) の \(expectedLink) ではなく \(foundLink) に付いています")
@@ -58,30 +59,30 @@ extension Cause {
                              ja: "\(ns) に \(to) への経路がありません (Network is unreachable)")
         case let .noRouteBack(ns, to, _):
             return Localized(en: "\(ns) has no route back to \(to), so the reply cannot return",
-                             ja: "\(ns) に \(to) へ戻る経路がないため、応答が返れません")
+                             ja: "\(ns) に \(to) へ戻る経路がないため、応答が返ってきません")
         case let .wrongGateway(ns, to, expected, found, _, _):
             let f = found.map { "via \($0)" } ?? "directly on the link"
-            let fj = found.map { "\($0) 経由で" } ?? "ゲートウェイなしで"
+            let fj = found.map { " \($0) 経由で" } ?? "ゲートウェイなしで"
             let e = expected.map { "via \($0)" } ?? "directly"
-            let ej = expected.map { "\($0) 経由" } ?? "直接"
+            let ej = expected.map { " \($0) 経由" } ?? "直接"
             return Localized(en: "\(ns) sends packets for \(to) \(f), expected \(e)",
                              ja: "\(ns) は \(to) 宛てのパケットを\(fj)送っています (期待は\(ej))")
         case let .gatewayUnowned(ns, gateway, _, _):
             return Localized(en: "\(ns) sends via \(gateway), but no namespace has that address",
                              ja: "\(ns) は \(gateway) に転送しようとしていますが、そのアドレスを持つネームスペースがありません")
         case let .forwardingOff(ns):
-            return Localized(en: "\(ns) has net.ipv4.ip_forward=0", ja: "\(ns) の net.ipv4.ip_forward が 0 です")
+            return Localized(en: "\(ns) has net.ipv4.ip_forward=0", ja: "\(ns) の net.ipv4.ip_forward は 0 です")
         case let .destinationUnowned(address):
             return Localized(en: "no namespace has the address \(address)", ja: "\(address) を持つネームスペースがありません")
         case let .peerDown(ns, link, peer):
             let p = peer.map { "\($0.name) in \($0.namespace)" } ?? "its peer"
-            let pj = peer.map { "\($0.namespace) の \($0.name)" } ?? "相手側"
+            let pj = peer.map { "\($0.namespace) の \($0.name) が" } ?? "相手側の端が"
             return Localized(en: "\(link) in \(ns) has no carrier: \(p) is DOWN",
-                             ja: "\(ns) の \(link) はリンクが上がっていません: \(pj) が DOWN です")
+                             ja: "\(ns) の \(link) はリンクが上がっていません: \(pj) DOWN です")
         case let .natMissing(ns, kind, _):
             let what = kind == "dnat" ? "DNAT" : "source NAT (MASQUERADE or SNAT)"
-            let whatJa = kind == "dnat" ? "DNAT" : "送信元 NAT (MASQUERADE または SNAT)"
-            return Localized(en: "\(ns) has no \(what) rule", ja: "\(ns) に \(whatJa) のルールがありません")
+            let whatJa = kind == "dnat" ? " DNAT" : "送信元 NAT (MASQUERADE または SNAT)"
+            return Localized(en: "\(ns) has no \(what) rule", ja: "\(ns) に\(whatJa) のルールがありません")
         case let .natWrongInterface(ns, rule, found, expected, _):
             return Localized(en: "the NAT rule in \(ns) (`\(rule)`) applies to packets leaving \(found), but they leave by \(expected)",
                              ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) から出るパケットが対象ですが、パケットは \(expected) から出ます")
@@ -89,11 +90,11 @@ extension Cause {
             return Localized(en: "the NAT rule in \(ns) (`\(rule)`) is in \(found), where the probe never passes; it belongs in \(expected)",
                              ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) にあり、パケットはそこを通りません。\(expected) に置く必要があります")
         case let .natWrongMatch(ns, rule, what, _):
-            return Localized(en: "the NAT rule in \(ns) (`\(rule)`) does not match the probe: \(what)",
-                             ja: "\(ns) の NAT ルール (`\(rule)`) がパケットに一致しません: \(what)")
+            return Localized(en: "the NAT rule in \(ns) (`\(rule)`) does not match the probe: \(what.en)",
+                             ja: "\(ns) の NAT ルール (`\(rule)`) がパケットに一致しません: \(what.ja)")
         case let .natWrongTarget(ns, rule, found, expected, _):
             let r = rule.map { " (`\($0)`)" } ?? ""
-            return Localized(en: "\(ns) translates to \(found)\(r), not to \(expected)", ja: "\(ns) は\(r) \(expected) ではなく \(found) に変換しています")
+            return Localized(en: "\(ns) translates to \(found)\(r), not to \(expected)", ja: "\(ns) は \(expected) ではなく \(found) に変換しています\(r)")
         case let .natNotApplied(ns, rules, _):
             let list = rules.isEmpty ? "" : " (rules: " + rules.map { "`\($0)`" }.joined(separator: ", ") + ")"
             let listJa = rules.isEmpty ? "" : " (ルール: " + rules.map { "`\($0)`" }.joined(separator: "、") + ")"
@@ -111,7 +112,7 @@ extension Cause {
             return Localized(en: "\(link) in \(ns) has no IPv4 address: the DHCP client has not run", ja: "\(ns) の \(link) に IPv4 アドレスがありません。DHCP クライアントが実行されていません")
         case let .dhcpStaticAddress(ns, link, address, _):
             return Localized(en: "\(address) on \(link) in \(ns) never expires: it was set by hand, not leased by DHCP",
-                             ja: "\(ns) の \(link) の \(address) は有効期限が無期限です。DHCP ではなく手で設定されています")
+                             ja: "\(ns) の \(link) の \(address) には有効期限がありません。DHCP ではなく手で設定されています")
         case let .dhcpLeaseOutOfRange(ns, link, address, range, _):
             return Localized(en: "\(link) in \(ns) leased \(address), outside \(range)", ja: "\(ns) の \(link) が借りた \(address) は \(range) の外です")
         }
@@ -147,10 +148,10 @@ extension Cause {
         case let .addressMissing(ns, link, address):
             return run(inNamespace(ns, "ip address add \(address) dev \(link)"), en: "Add the address", ja: "アドレスを付けてください")
         case let .addressWrong(ns, link, expected, found):
-            let del = found.map { "`\(inNamespace(ns, "ip address del \($0) dev \(link)"))`" }.joined(separator: ", ")
+            let del = found.map { "`\(inNamespace(ns, "ip address del \($0) dev \(link)"))`" }
             let add = "`\(inNamespace(ns, "ip address add \(expected) dev \(link)"))`"
-            return Localized(en: "Remove the wrong address (\(del)) and add the right one: \(add).",
-                             ja: "間違ったアドレスを削除し (\(del))、正しいアドレスを付けてください: \(add)。")
+            return Localized(en: "Remove the wrong address (\(del.joined(separator: ", "))) and add the right one: \(add).",
+                             ja: "間違ったアドレスを削除し (\(del.joined(separator: "、")))、正しいアドレスを付けてください: \(add)。")
         case let .addressOnOtherLink(ns, expectedLink, foundLink, address):
             let del = "`\(inNamespace(ns, "ip address del \(address) dev \(foundLink)"))`"
             let add = "`\(inNamespace(ns, "ip address add \(address) dev \(expectedLink)"))`"
@@ -168,13 +169,13 @@ extension Cause {
             return Cause.gatewayUnowned(namespace: ns, gateway: to, route: route, command: command ?? fallback).fix
         case let .gatewayUnowned(ns, _, route, command):
             let del = route.map { "`\(inNamespace(ns, "ip route del \($0)"))`" }
-            let add = command.map { "`\($0)`" } ?? Localized(en: "add the right route", ja: "正しい経路を追加").en
-            let addJa = command.map { "`\($0)`" } ?? "正しい経路を追加"
+            let add = command.map { "`\($0)`" } ?? "add the right route"
+            let addJa = command.map { ": `\($0)`" } ?? ""
             if let del {
                 return Localized(en: "Delete the route (\(del)) and add the right one: \(add).",
-                                 ja: "その経路を削除し (\(del))、正しい経路を追加してください: \(addJa)。")
+                                 ja: "その経路を削除し (\(del))、正しい経路を追加してください\(addJa)。")
             }
-            return Localized(en: "Fix the route: \(add).", ja: "経路を直してください: \(addJa)。")
+            return Localized(en: "Fix the route: \(add).", ja: "経路を直してください\(addJa)。")
         case let .forwardingOff(ns):
             return run(inNamespace(ns, "sysctl net.ipv4.ip_forward=1"), en: "Let it forward packets",
                        ja: "パケットを転送するよう設定してください")
@@ -200,9 +201,9 @@ extension Cause {
             let listing = inNamespace(ns, "iptables -t nat -L --line-numbers -n -v")
             let delete = inNamespace(ns, "iptables -t nat -D CHAIN NUMBER")
             let add = command.map { "`\($0)`" } ?? "the right rule"
-            let addJa = command.map { "`\($0)`" } ?? "正しいルール"
+            let addJa = command.map { "`\($0)` " } ?? "正しいルール"
             return Localized(en: "List the rules with `\(listing)`, delete the wrong one (`\(delete)`) and add \(add).",
-                             ja: "`\(listing)` でルールを確認し、間違ったルールを削除して (`\(delete)`)、\(addJa) を追加してください。")
+                             ja: "`\(listing)` でルールを確認し、間違ったルールを削除して (`\(delete)`)、\(addJa)を追加してください。")
         case let .dhcpServerNotRunning(ns, command), let .dhcpServerSilent(ns, _, command):
             let start = command ?? inNamespace(ns, "dnsmasq --dhcp-range=FIRST,LAST,MASK --interface=IFACE --port 0 --no-resolv --no-daemon")
             return run(start, en: "Start the server on the segment's interface, with a range inside its network",

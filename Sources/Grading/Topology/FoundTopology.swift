@@ -42,12 +42,13 @@ extension Topology {
         }
         if spec?.up ?? true, !link.isUp {
             problems.append(Localized(en: "\(ns)/\(name) is down (`ip link set \(name) up`)",
-                                      ja: "\(ns) の \(name) が down です (`ip link set \(name) up`)"))
+                                      ja: "\(ns) の \(name) が DOWN です (`ip link set \(name) up`)"))
         }
         if let mac = expected.mac, link.mac?.description != mac {
             let has = link.mac?.description ?? "none"
+            let hasJa = link.mac.map { "の MAC アドレスは \($0) で、\(mac) ではありません" } ?? "に MAC アドレスがありません (期待値 \(mac))"
             problems.append(Localized(en: "\(ns)/\(name) has MAC \(has), expected \(mac)",
-                                      ja: "\(ns) の \(name) の MAC は \(has) で、\(mac) ではありません"))
+                                      ja: "\(ns) の \(name) \(hasJa)"))
         }
         let master = link.masterIndex.flatMap { place.snapshot.link(index: $0)?.name }
         if let bridge = expected.master, master != bridge {
@@ -55,9 +56,10 @@ extension Topology {
                                       ja: "\(ns) の \(name) が \(bridge) のポートではありません (`ip link set \(name) master \(bridge)`)"))
         }
         for address in expected.addresses where !actual.contains(address) {
-            let has = actual.isEmpty ? Localized(en: "none", ja: "なし") : Localized(actual.joined(separator: ", "))
-            problems.append(Localized(en: "\(ns)/\(name) lacks \(address) (has \(has.en))",
-                                      ja: "\(ns) の \(name) に \(address) がありません (あるのは \(has.ja))"))
+            let has = actual.isEmpty ? "none" : actual.joined(separator: ", ")
+            let hasJa = actual.isEmpty ? "アドレスなし" : "あるのは \(actual.joined(separator: "、"))"
+            problems.append(Localized(en: "\(ns)/\(name) lacks \(address) (has \(has))",
+                                      ja: "\(ns) の \(name) に \(address) がありません (\(hasJa))"))
         }
         return Interface(name: name, kind: link.kind, addresses: actual,
                          mac: expected.mac == nil ? nil : link.mac?.description, master: master,
@@ -85,9 +87,10 @@ extension Topology {
             return wire
         }
         let other = peer.map { "\($0.link.name) (\($0.place.label))" }
+        let otherJa = peer.map { "の相手は \($0.place.label) の \($0.link.name) です" } ?? "の相手が見つかりません"
         wire.problems = [Localized(
             en: "veth \(label): \(here.name)'s peer is \(other ?? "not found"), expected \(there.name) (\(there.namespace))",
-            ja: "veth \(label): \(here.name) の相手は \(other ?? "見つかりません")。\(there.namespace) の \(there.name) のはずです")]
+            ja: "veth \(label): \(here.name) \(otherJa)。\(there.namespace) の \(there.name) のはずです")]
         return wire
     }
 }
