@@ -1,6 +1,7 @@
 @testable import Grading
 import Kernel
 import NetlinkWire
+import Report
 import XCTest
 
 /// The verdicts of chapter 6's and 8's conversations, from the bytes a server answered: no root, no sockets.
@@ -144,5 +145,54 @@ final class ServiceStateTests: XCTestCase {
         XCTAssertEqual(state.secondsSinceLastConnection, 12)
         XCTAssertTrue(ServiceChecks.boundHint(state).en.contains("ended 12 s ago"))
         XCTAssertTrue(ServiceChecks.boundHint(ServiceState(spec: tcp, sockets: [])).en.hasPrefix("Nothing listens on TCP 127.0.0.1:54321."))
+    }
+}
+
+/// Every Japanese text the service checks can say, held to JapaneseStyle without a sandbox.
+final class ServiceJapaneseTests: XCTestCase {
+    func testEveryServiceTextReadsNaturally() {
+        let tcp = ServiceSpec(namespace: "root", transport: .tcp, address: IPv4Address(127, 0, 0, 1), port: 54321, talk: .connect,
+                              command: "nc -lnv 127.0.0.1 54321")
+        let udp = ServiceSpec(namespace: "root", transport: .udp, address: IPv4Address(127, 0, 0, 1), port: 54321, talk: .datagram,
+                              command: "nc -ulnv 127.0.0.1 54321")
+        let http = ServiceSpec(namespace: "root", transport: .tcp, address: IPv4Address(127, 0, 0, 1), port: 80, talk: .http,
+                               title: "Hello, World", command: "python3 -m http.server -b 127.0.0.1 80")
+        func entry(_ t: SocketEntry.Transport, _ address: String, _ port: UInt16, _ state: SocketEntry.State, v6: Bool = false,
+                   v6Only: Bool? = nil, peer: UInt16? = nil) -> SocketEntry {
+            SocketEntry(transport: t, address: address, port: port, isIPv6: v6, state: state, peerAddress: peer.map { _ in "127.0.0.1" },
+                        peerPort: peer, v6Only: v6Only, expiresMs: 50_000, process: "nc (pid 7)")
+        }
+        var texts: [Localized] = []
+        for (spec, sockets) in [
+            (tcp, []), (tcp, [entry(.tcp, "::", 54321, .listening, v6: true, v6Only: true)]), (tcp, [entry(.tcp, "::1", 54321, .listening, v6: true)]),
+            (tcp, [entry(.tcp, "127.0.0.2", 54321, .listening)]), (tcp, [entry(.udp, "127.0.0.1", 54321, .bound)]),
+            (udp, [entry(.tcp, "127.0.0.1", 54321, .listening)]), (tcp, [entry(.tcp, "127.0.0.1", 54312, .listening)]),
+            (tcp, [entry(.tcp, "127.0.0.1", 54321, .connected, peer: 40000)]), (tcp, [entry(.tcp, "127.0.0.1", 40000, .timeWait, peer: 54321)]),
+        ] as [(ServiceSpec, [SocketEntry])] {
+            texts.append(ServiceChecks.boundHint(ServiceState(spec: spec, sockets: sockets)))
+        }
+        let listening = ServiceState(spec: tcp, sockets: [entry(.tcp, "127.0.0.1", 54321, .listening)])
+        texts.append(ServiceChecks.servedNote(listening, after: [], sourcePort: 1) ?? .empty)
+        let bound = ServiceState(spec: udp, sockets: [entry(.udp, "127.0.0.1", 54321, .bound)])
+        texts.append(ServiceChecks.servedNote(bound, after: [entry(.udp, "127.0.0.1", 54321, .connected, peer: 40000)], sourcePort: 40000) ?? .empty)
+        let (a, b): (Int32, Int32) = (-1_500_000_000, -1_600_000_000)
+        let want = Int64(a) + Int64(b)
+        func be(_ v: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: v) >> (56 - 8 * UInt64($0))) } }
+        for (answer, closed) in [(be(want), true), (be(want.byteSwapped), true), (be(Int64(UInt32(bitPattern: a)) + Int64(UInt32(bitPattern: b))), true),
+                                 (be(Int64(Int32(truncatingIfNeeded: want))), true), (be(7), true), ([1, 2, 3, 4], true), ([], true), ([], false), ([1], false)] {
+            let t = AddTalk.judge(a, b, answer: answer, closed: closed)
+            texts += [t.observed, t.hint ?? .empty]
+        }
+        let listing = Array("HTTP/1.0 200 OK\r\n\r\n<title>Directory listing for /</title><a href=\"Index.html\">".utf8)
+        for reply in [listing, Array("HTTP/1.0 404 Not Found\r\n\r\n".utf8), Array("HTTP/1.0 200 OK\r\n\r\n<title>x</title>".utf8), []] {
+            let t = HTTPTalk.judge(http, reply: reply)
+            texts += [t.observed, t.hint ?? .empty]
+        }
+        XCTAssertGreaterThan(texts.count, 30)
+        for text in texts where !text.ja.isEmpty {
+            let problems = JapaneseStyle.problems(in: text.ja)
+            XCTAssertTrue(problems.isEmpty, "\(problems)\n  \(text.ja)")
+            XCTAssertFalse(text.en.isEmpty)
+        }
     }
 }

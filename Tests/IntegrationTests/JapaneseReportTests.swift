@@ -43,7 +43,8 @@ final class JapaneseReportTests: XCTestCase {
     static func texts(_ report: Report) -> [(String, String)] {
         var texts = [("title", report.title)]
         for c in report.checks + (report.steps ?? []).flatMap(\.checks) {
-            texts += [("\(c.id) title", c.title), ("\(c.id) expected", c.expected), ("\(c.id) observed", c.observed), ("\(c.id) hint", c.hint)]
+            texts += [("\(c.id) title", c.title), ("\(c.id) expected", c.expected), ("\(c.id) observed", c.observed), ("\(c.id) hint", c.hint),
+                      ("\(c.id) note", c.note ?? "")]
         }
         texts += (report.steps ?? []).map { ("step \($0.number) title", $0.title) }
         return texts
@@ -69,6 +70,53 @@ final class JapaneseReportTests: XCTestCase {
             if !problems.isEmpty { XCTFail("\(what):\n" + problems.joined(separator: "\n")) }
         }
         XCTAssertEqual(failed, 0, "every mistake makes a check fail")
+    }
+
+    /// The servers of chapters 5, 6 and 8: passing one-shot servers (with their note), and the usual mistakes.
+    func testServerReportsReadNaturally() throws {
+        func server(_ code: String, port: Int = 54321) -> String { pythonServer(code, port: port) }
+        let sum = """
+            import socket, struct
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 54321)); s.listen()
+            c, _ = s.accept(); d = c.recv(8)
+
+            """
+        let scenarios: [(String, String?, String)] = [
+            ("chapter5-tcp", nil, ""),
+            ("chapter5-tcp", nil, "\"$NETCHECK\" check chapter5-tcp > /dev/null || true"),
+            ("chapter5-udp", nil, ""),
+            ("chapter5-udp", "ip link set lo up", ""),
+            ("chapter5-udp", "ip link set lo up\n. Solutions/wait-for-port.sh\nnc -lk 127.0.0.1 54321 >/dev/null 2>&1 &\nwait_for_port tcp 54321", ""),
+            ("chapter5-udp", "ip link set lo up\n. Solutions/wait-for-port.sh\nnc -ulk 127.0.0.1 54312 >/dev/null 2>&1 &\nwait_for_port udp 54312", ""),
+            ("chapter5-tcp", server("""
+                import socket, time
+                s = socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); s.bind(("::", 54321)); s.listen(); time.sleep(30)
+                """), ""),
+            ("chapter5-tcp", server("""
+                import socket, time
+                s = socket.socket(); s.bind(("127.0.0.2", 54321)); s.listen(); time.sleep(30)
+                """), ""),
+            ("chapter6-http", "ip link set lo up\n. Solutions/wait-for-port.sh\nmkdir -p /run/site; touch /run/site/Index.html\npython3 -m http.server -b 127.0.0.1 -d /run/site 80 >/dev/null 2>&1 &\nwait_for_port tcp 80", ""),
+            ("chapter6-http", "ip link set lo up", ""),
+            ("chapter8-echoserver", nil, ""),
+            ("chapter8-binproto", nil, ""),
+            ("chapter8-binproto", server(sum + "a, b = struct.unpack('<ii', d); c.sendall(struct.pack('<q', a + b))"), ""),
+            ("chapter8-binproto", server(sum + "a, b = struct.unpack('!II', d); c.sendall(struct.pack('!Q', a + b))"), ""),
+            ("chapter8-binproto", server(sum + "c.sendall(b'1234')"), ""),
+            ("chapter8-binproto", server(sum + "a, b = struct.unpack('!ii', d); c.sendall(struct.pack('!i', a + b))"), ""),
+        ]
+        for (exercise, solution, mistake) in scenarios {
+            let what = "\(exercise) with \(solution ?? "the solution") \(mistake)"
+            let run: GradedRun
+            do { run = try Grading.run(exercise, solution: solution, mistake: mistake, lang: "ja") } catch { XCTFail("\(what): \(error)"); continue }
+            guard let report = run.report else { XCTFail("\(what): no report: \(run.stderr)"); continue }
+            var problems: [String] = []
+            for (field, text) in Self.texts(report) {
+                problems += JapaneseStyle.problems(in: text).map { "\(field): \($0)\n      \(text)" }
+            }
+            problems += JapaneseStyle.problems(inTextReport: TextRenderer(language: .ja, color: false).render(report)).map { "text report: \($0)" }
+            if !problems.isEmpty { XCTFail("\(what):\n" + problems.joined(separator: "\n")) }
+        }
     }
 
     /// `netcheck check --format text --lang ja` itself (the README's sample), and `netcheck show --found`.

@@ -50,11 +50,11 @@ enum AddTalk {
                 observed = Localized(en: "\(question): the server closed the connection without answering",
                                      ja: "\(question): サーバーは答えずに接続を閉じました")
                 hint = Localized(en: "Did the server stop with an error? This sum (\(want)) needs 64 bits: `struct.pack('!i', …)` cannot hold it, `struct.pack('!q', …)` can. " + protocolText.en,
-                                 ja: "サーバーがエラーで止まっていませんか? この和 (\(want)) には 64 ビットが必要で、`struct.pack('!i', …)` では表せません。`struct.pack('!q', …)` を使ってください。" + protocolText.ja)
+                                 ja: "サーバーがエラーで止まっていないか確認してください。この和 (\(want)) には 64 ビットが必要で、`struct.pack('!i', …)` では表せません。`struct.pack('!q', …)` を使ってください。" + protocolText.ja)
             case (0, false):
                 observed = Localized(en: "\(question): no answer before the deadline", ja: "\(question): 時間内に答えがありません")
                 hint = Localized(en: "netcheck sent exactly 8 bytes and waits for 8: does the server read 8 bytes (not until the connection closes) and then answer? " + protocolText.en,
-                                 ja: "netcheck はちょうど 8 バイト送り、8 バイトの答えを待ちます。サーバーは 8 バイト読んだら (接続が閉じるのを待たずに) 答えていますか? " + protocolText.ja)
+                                 ja: "netcheck はちょうど 8 バイト送り、8 バイトの答えを待ちます。サーバーは 8 バイト読んだら (接続が閉じるのを待たずに) 答えているか確認してください。" + protocolText.ja)
             case (4, _):
                 observed = Localized(en: "\(question): 4 bytes came back, not 8", ja: "\(question): 返ってきたのは 8 バイトではなく 4 バイト")
                 hint = Localized(en: "The answer is a 64-bit integer, 8 bytes: pack it with `struct.pack('!q', result)`, not '!i'. " + protocolText.en,

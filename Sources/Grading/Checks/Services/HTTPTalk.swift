@@ -14,18 +14,18 @@ enum HTTPTalk {
     }
 
     static func judge(_ spec: ServiceSpec, reply bytes: [UInt8]) -> Talk {
-        let reply = String(decoding: bytes, as: UTF8.self)
-        let statusLine = cut(String(reply.prefix { $0 != "\r" && $0 != "\n" }))
+        // The status line: up to the first CR or LF (bytes: Swift reads "\r\n" as one Character).
+        let statusLine = cut(String(decoding: bytes.prefix { $0 != 0x0d && $0 != 0x0a }, as: UTF8.self))
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         let title = self.title(bytes).map(cut)
         let seen = Localized(en: "\(statusLine.isEmpty ? "no answer" : statusLine); title: \(title.map { "\"\($0)\"" } ?? "none")",
-                             ja: "\(statusLine.isEmpty ? "応答なし" : statusLine)、タイトル: \(title.map { "「\($0)」" } ?? "なし")")
+                             ja: "\(statusLine.isEmpty ? "応答なし" : statusLine)、\(title.map { "タイトルは「\($0)」" } ?? "タイトルなし")")
         if status == 200 && title == spec.title { return Talk(passed: true, observed: seen) }
         let start = spec.command.map { Localized(en: " Then start the server in that folder: `\($0)`.", ja: "そのフォルダでサーバーを起動してください: `\($0)`。") } ?? .empty
         let hint: Localized
         if status != 200 {
             hint = Localized(en: "The server must answer GET / with 200: is index.html in the folder it serves?" + start.en,
-                             ja: "GET / に 200 を返す必要があります。配信するフォルダに index.html がありますか?" + start.ja)
+                             ja: "GET / に 200 を返す必要があります。配信するフォルダに index.html があるか確認してください。" + start.ja)
         } else if let entries = listing(bytes, title: title) {
             let near = entries.first { $0.lowercased().hasPrefix("index.") }
             let holds = entries.isEmpty ? Localized(en: "the folder is empty", ja: "フォルダは空です")

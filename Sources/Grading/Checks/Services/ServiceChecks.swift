@@ -76,12 +76,13 @@ enum ServiceChecks {
         let sockets = state.sockets.filter(\.isListening)
         if let other = sockets.first(where: { $0.port == spec.port }) {
             let flag = spec.transport == .udp ? "-u" : "no -u"
+            let flagJa = spec.transport == .udp ? "nc に -u を付けます" : "nc に -u は付けません"
             return Localized(en: "\(describe(other)) listens on that port, but the exercise is \(spec.transport.rawValue.uppercased()) (nc: \(flag))." + start(spec).en,
-                             ja: "そのポートでは \(describe(other)) が待ち受けていますが、この演習は \(spec.transport.rawValue.uppercased()) です (nc の \(flag))。" + start(spec).ja)
+                             ja: "そのポートでは \(describe(other)) が待ち受けていますが、この演習は \(spec.transport.rawValue.uppercased()) です (\(flagJa))。" + start(spec).ja)
         }
         if let near = sockets.first(where: { $0.transport == state.transport && $0.port != spec.port }) {
             return Localized(en: "Nothing listens on \(spec.port), but \(describe(near)) does: a typo in the port?" + start(spec).en,
-                             ja: "\(spec.port) 番では誰も待ち受けていませんが、\(describe(near)) があります。ポート番号の打ち間違いでは?" + start(spec).ja)
+                             ja: "\(spec.port) 番では誰も待ち受けていませんが、\(describe(near)) があります。ポート番号を打ち間違えていませんか。" + start(spec).ja)
         }
         if let seconds = state.secondsSinceLastConnection {
             return Localized(
@@ -108,7 +109,7 @@ enum ServiceChecks {
             let bound = evaluateBound(spec, probes: probes, world: world)
             let hint = bound.status == .fail ? bound.hint : Localized(
                 en: "A socket was there before netcheck talked to it, but the \(spec.transport == .udp ? "datagram" : "connection") was refused: did the server stop in the meantime?" + start(spec, again: true).en,
-                ja: "netcheck が話しかける前にはソケットがありましたが、\(spec.transport == .udp ? "データグラム" : "接続") は拒否されました。その間にサーバーが止まりませんでしたか?" + start(spec, again: true).ja)
+                ja: "netcheck が話しかける前にはソケットがありましたが、\(spec.transport == .udp ? "データグラム" : "接続") は拒否されました。その間にサーバーが止まっていないか確認してください。" + start(spec, again: true).ja)
             verdict = .fail(expected, observed: talk.observed, hint: hint)
         } else {
             verdict = .fail(expected, observed: talk.observed, hint: talk.hint ?? spec.hint ?? Layer2.watchHint)
