@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON"], exclude: ["Golden"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests (read by path).
         .testTarget(name: "IntegrationTests", dependencies: [
             "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport",

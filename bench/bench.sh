@@ -1,9 +1,10 @@
 #!/bin/bash
 # bench/bench.sh [NETCHECK_BINARY]  — what `make bench` runs (as root). Prints a table; nothing in it is a test.
 #
-# Everything happens inside one private sandbox that the script makes for itself (re-exec under
-# `unshare --net --mount`, the same mounts as Sources/TestSupport/ScriptSandbox.swift, the same reaping at exit),
-# so nothing touches the host and two runs never collide.
+# Everything happens inside one private sandbox: the script re-executes itself under `netcheck sandbox`, the same
+# sandbox as `netcheck demo` and the tests (Sources/Kernel/Sandbox.swift: own network namespace, own /run, lease
+# folders, /var/tmp and /etc; what is left running is killed by PID at the end), so nothing touches the host and
+# two runs never collide.
 #   1. every exercise with a Solutions/<id>.sh: built fresh, `netcheck check <id> --format json` RUNS times
 #   2. netcheck against the bash checks in bench/bash/ (chapter3-multi-router, chapter7-dnat)
 #   3. scale: generated star and chain exercises over N namespaces (bench/gen_scale.py)
@@ -18,28 +19,13 @@ if [ -z "${NETCHECK_BENCH_INSIDE:-}" ]; then
   [ -x "$bin" ] || { echo "bench: no netcheck binary at $bin (make release)" >&2; exit 2; }
   [ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces)" >&2; exit 2; }
   export NETCHECK_BENCH_INSIDE=1 NETCHECK_BIN=$(readlink -f "$bin")
-  exec unshare --net --mount --propagation private /bin/bash "$0"
+  exec "$NETCHECK_BIN" sandbox -- /bin/bash "$0"
 fi
 
-# ---- inside the sandbox (same prologue as ScriptSandbox) ----
-set -e
-mount --make-rprivate /
-mount -t tmpfs -o size=4m netcheck-bench /run
-mkdir -p /run/netns
-for d in /var/lib/misc /var/lib/dhcp; do [ -d $d ] && mount -t tmpfs -o size=4m netcheck-bench $d; done
-ip link set lo up
-set +e
+# ---- inside the sandbox (netcheck sandbox kills what is left running when this script ends) ----
+ip link set lo up || exit 2
 work=$(mktemp -d /tmp/netcheck-bench.XXXXXX)
-netcheck_reap() {
-  local own; own=$(readlink /proc/$$/ns/net)
-  for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do ip netns pids "$ns" 2>/dev/null; done | xargs -r kill -9 2>/dev/null || true
-  for p in /proc/[0-9]*; do
-    p=${p#/proc/}
-    [ "$p" != "$$" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$own" ] && kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap netcheck_reap EXIT
+trap 'rm -rf "$work"' EXIT
 
 NC=$NETCHECK_BIN
 RUNS=${RUNS:-20}; BASH_RUNS=${BASH_RUNS:-10}; SCALE_NS=${SCALE_NS:-8 32 64 128}; SCALE_RUNS=${SCALE_RUNS:-3}

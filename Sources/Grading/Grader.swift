@@ -14,11 +14,15 @@ public struct Grader {
     public var probeTimeoutMs: Int
     /// When the whole run must be over (CLOCK_MONOTONIC ns): probes are cut short to leave time for the report.
     public var deadline: UInt64?
+    /// The exercise the learner asked for, when `exercise` is a variant of it (`LayoutMatch`): the report keeps
+    /// its id and title and says which layout was graded.
+    public var askedFor: Exercise?
 
-    public init(exercise: Exercise, probeTimeoutMs: Int = 1000, deadline: UInt64? = nil) {
+    public init(exercise: Exercise, probeTimeoutMs: Int = 1000, deadline: UInt64? = nil, askedFor: Exercise? = nil) {
         self.exercise = exercise
         self.probeTimeoutMs = probeTimeoutMs
         self.deadline = deadline
+        self.askedFor = askedFor.flatMap { $0.id == exercise.id ? nil : $0 }
     }
 
     /// What is left before the deadline, less a margin for judging and writing the report.
@@ -56,14 +60,17 @@ public struct Grader {
         }
         let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)
         let all = verdicts(plan).map { (check: $0.check, result: result($0.check, $0.verdict)) }
-        var title = exercise.title.text(language)
+        var title = (askedFor ?? exercise).title.text(language)
         if let step {
             let stepTitle = exercise.steps[step - 1].title.text(language)
             title += language == .ja ? " — ステップ \(step): \(stepTitle)" : " — step \(step): \(stepTitle)"
         }
         let elapsed = Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000)
-        var report = Report(exercise: exercise.id, title: title, checks: all.filter { !$0.check.stepOnly || step != nil }.map(\.result),
+        var report = Report(exercise: (askedFor ?? exercise).id, title: title, checks: all.filter { !$0.check.stepOnly || step != nil }.map(\.result),
                             durationMs: elapsed, netcheckVersion: Netcheck.version)
+        if askedFor != nil {
+            report.gradedAs = GradedAs(exercise: exercise.id, layout: (exercise.layout ?? exercise.title).text(language))
+        }
         if step == nil && !exercise.steps.isEmpty {
             let byID = Dictionary(all.map { ($0.check.id, $0.result) }, uniquingKeysWith: { a, _ in a })
             report.steps = exercise.steps.enumerated().map { n, spec in

@@ -13,6 +13,8 @@ public struct Link: Hashable, Sendable {
     public var isUp: Bool
     /// IFF_LOWER_UP: the other end is up too (for a veth, its peer is up).
     public var hasCarrier: Bool
+    /// IFF_LOOPBACK: `lo`, which every namespace has its own of.
+    public var isLoopback: Bool = false
     /// IFLA_OPERSTATE as `ip` prints it: "UP", "DOWN", "LOWERLAYERDOWN", "UNKNOWN", …
     public var operState: String
     /// IFLA_ADDRESS.

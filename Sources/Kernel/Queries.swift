@@ -133,6 +133,7 @@ extension NetworkNamespace {
             let msg = try socket.decode { try LinkMessage(payload: m.payload) }
             var link = Link(index: msg.index, name: msg.name ?? "if\(msg.index)", isUp: msg.flags & LinkMessage.flagUp != 0,
                             hasCarrier: msg.flags & LinkMessage.flagLowerUp != 0)
+            link.isLoopback = msg.flags & LinkMessage.flagLoopback != 0
             for a in msg.attributes {
                 switch a {
                 case .address(let bytes): link.mac = MACAddress(bytes: bytes)

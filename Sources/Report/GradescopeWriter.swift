@@ -11,7 +11,8 @@ public struct GradescopeWriter: Sendable {
             ("score", number(report.score)),
             ("max_score", number(report.maxScore)),
             ("execution_time", number(Double(report.durationMs) / 1000)),
-            ("output", .string("\(report.title): \(passed)/\(report.checks.count) checks passed")),
+            ("output", .string("\(report.title): \(passed)/\(report.checks.count) checks passed"
+                + (report.gradedAs.map { "\n" + TextRenderer.gradedAsLine($0, language: .en) } ?? ""))),
             ("tests", .array(report.checks.map(test))),
         ]))
     }

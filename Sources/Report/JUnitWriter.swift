@@ -1,6 +1,7 @@
 /// The report as JUnit XML, for CI systems: one `<testsuite>` named after the exercise, one `<testcase>` per
 /// check (classname `netcheck.EXERCISE`, name the check id). A failed check carries `<failure>` with the hint
-/// as its message, an error check `<error>`, a skipped check `<skipped>`, each with the observed text.
+/// as its message, an error check `<error>`, a skipped check `<skipped>`, each with the observed text. When a
+/// variant of the exercise was graded, the suite's `<properties>` name it (`graded_as`, `layout`).
 public struct JUnitWriter: Sendable {
     public init() {}
 
@@ -10,6 +11,11 @@ public struct JUnitWriter: Sendable {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
         xml += "  <testsuite name=\"\(Self.escape(report.exercise))\" tests=\"\(report.checks.count)\""
             + " failures=\"\(count(.fail))\" errors=\"\(count(.error))\" skipped=\"\(count(.skipped))\" time=\"\(time)\">\n"
+        if let g = report.gradedAs {
+            // The variant whose checks these are (another layout of the same end state).
+            xml += "    <properties>\n      <property name=\"graded_as\" value=\"\(Self.escape(g.exercise))\"/>\n"
+                + "      <property name=\"layout\" value=\"\(Self.escape(g.layout))\"/>\n    </properties>\n"
+        }
         for check in report.checks {
             let open = "    <testcase classname=\"netcheck.\(Self.escape(report.exercise))\" name=\"\(Self.escape(check.id))\" time=\"0\""
             switch check.status {

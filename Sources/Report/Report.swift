@@ -40,6 +40,9 @@ public struct Report: Equatable, Sendable {
     public var netcheckVersion: String
     /// The book's checkpoints, when the exercise declares them (a run of the whole exercise only).
     public var steps: [StepResult]?
+    /// Set when the checks are those of a variant of `exercise` (another layout of the same end state), because
+    /// the learner's namespaces match that layout better.
+    public var gradedAs: GradedAs?
 
     public init(exercise: String, title: String, checks: [CheckResult], durationMs: Int, netcheckVersion: String) {
         self.exercise = exercise; self.title = title; self.checks = checks; self.durationMs = durationMs
@@ -66,4 +69,15 @@ public struct StepResult: Equatable, Sendable {
     public init(number: Int, title: String, checks: [CheckResult]) {
         self.number = number; self.title = title; self.checks = checks
     }
+}
+
+/// The exercise whose checks a report holds, when it is not the one asked for but a variant of it.
+public struct GradedAs: Equatable, Sendable {
+    /// Its id, e.g. `chapter4-bridge-netns`.
+    public var exercise: String
+    /// What sets its layout apart, in the report's language ("br0 in the namespace bridge, as the book's 2nd
+    /// edition builds it").
+    public var layout: String
+
+    public init(exercise: String, layout: String) { self.exercise = exercise; self.layout = layout }
 }

@@ -7,6 +7,7 @@ extension Report {
             ("schema_version", .int(Int64(Report.schemaVersion))),
             ("exercise", .string(exercise)),
             ("title", .string(title)),
+        ] + gradedAsPairs + [
             ("passed", .bool(passed)),
             ("score", number(score)),
             ("max_score", number(maxScore)),
@@ -14,6 +15,12 @@ extension Report {
             ("duration_ms", .int(Int64(durationMs))),
             ("netcheck_version", .string(netcheckVersion)),
         ] + stepPairs))
+    }
+
+    /// `graded_as`, only when a variant was graded.
+    private var gradedAsPairs: [(String, JSONValue)] {
+        guard let gradedAs else { return [] }
+        return [("graded_as", .object(JSONObject([("exercise", .string(gradedAs.exercise)), ("layout", .string(gradedAs.layout))])))]
     }
 
     /// `steps` and `step_reached`, only for exercises that declare steps.
@@ -40,6 +47,10 @@ extension Report {
         self.init(exercise: try o.string("exercise"), title: try o.string("title"),
                   checks: try o.array("checks").map { try CheckResult(field: $0) },
                   durationMs: Int(try o.int("duration_ms")), netcheckVersion: try o.string("netcheck_version"))
+        if let field = try o.optionalField("graded_as") {
+            let g = try field.object()
+            gradedAs = GradedAs(exercise: try g.string("exercise"), layout: try g.string("layout"))
+        }
         steps = try o.optionalArray("steps")?.map { field in
             let s = try field.object()
             return StepResult(number: Int(try s.int("number")), title: try s.string("title"),
@@ -138,6 +149,9 @@ struct FieldObject {
         let f = try field(key)
         guard let a = f.value.array else { throw f.fail("an array") }
         return a.enumerated().map { Field(value: $1, path: "\(path(key))[\($0)]") }
+    }
+    func optionalField(_ key: String) throws -> Field? {
+        object[key] == nil ? nil : try field(key)
     }
     func optionalArray(_ key: String) throws -> [Field]? {
         object[key] == nil ? nil : try array(key)

@@ -11,7 +11,9 @@ public struct TextRenderer: Sendable {
     }
 
     public func render(_ report: Report) -> String {
-        var lines: [String] = [paint(report.title, bold) + "  (\(report.exercise))", ""]
+        var lines: [String] = [paint(report.title, bold) + "  (\(report.exercise))"]
+        if let g = report.gradedAs { lines.append(Self.gradedAsLine(g, language: language)) }
+        lines.append("")
         if let steps = report.steps, !steps.isEmpty {
             let reached = report.stepReached ?? 0
             let main = Set(report.checks.map(\.id))
@@ -65,6 +67,11 @@ public struct TextRenderer: Sendable {
         }
         lines.append(paint(summary, report.passed ? green : red))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "graded as chapter4-bridge-netns: br0 in the namespace bridge, as the book's 2nd edition builds it".
+    public static func gradedAsLine(_ g: GradedAs, language: Language) -> String {
+        language == .ja ? "\(g.exercise) として採点しました: \(g.layout)" : "graded as \(g.exercise): \(g.layout)"
     }
 
     /// One check: its mark and title, then (unless it passed) what was expected, observed, the hint and the

@@ -64,38 +64,44 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
                          stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
 }
 
-/// A private sandbox for one test: a new network namespace and a new mount namespace with its own tmpfs on
-/// /run/netns, so `ip netns add` inside it is invisible to the host and everything vanishes when the script ends.
+/// A private sandbox for one test script: `netcheck sandbox` (the same `Kernel.Sandbox` as `netcheck demo` and
+/// ThreadSandbox: a new network namespace, a new mount namespace with its own /run, lease folders, /var/tmp and a
+/// private, writable /etc), so `ip netns add` inside it is invisible to the host, what the book's daemons write in
+/// /etc stays inside, and everything vanishes when the script ends.
 ///
 /// The script runs under `bash -e` with the package root as working directory and `$NETCHECK` set to the
-/// built binary. Built with util-linux's unshare(1), independent of netcheck's own `demo` sandbox. Processes the
-/// script leaves running in the sandbox are killed when it ends.
+/// built binary. Processes the script leaves running in the sandbox's namespaces are killed by PID when it
+/// ends, however it ends.
 public enum ScriptSandbox {
     public static func run(_ script: String) throws -> ProcessResult {
         let prologue = """
         set -e
-        mount --make-rprivate /
-        mount -t tmpfs -o size=4m netcheck-sandbox /run
-        mkdir -p /run/netns
-        for d in /var/lib/misc /var/lib/dhcp; do [ -d $d ] && mount -t tmpfs -o size=4m netcheck-sandbox $d; done
         ip link set lo up
         export NETCHECK=\(shellQuote(TestPaths.netcheck))
-        # Whatever the script started (dnsmasq, dhclient) dies with the sandbox: every process in one of its
-        # network namespaces is killed by PID when the script ends, however it ends.
-        netcheck_reap() {
-          local own; own=$(readlink /proc/$$/ns/net)
-          for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do ip netns pids "$ns" 2>/dev/null; done | xargs -r kill -9 2>/dev/null || true
-          for p in /proc/[0-9]*; do
-            p=${p#/proc/}
-            [ "$p" != "$$" ] && [ "$(readlink /proc/$p/ns/net 2>/dev/null)" = "$own" ] && kill -9 "$p" 2>/dev/null || true
-          done
-        }
-        trap netcheck_reap EXIT
 
         """
-        return try runProcess("/usr/bin/unshare", ["--net", "--mount", "--propagation", "private",
-                                                   "/bin/bash", "-c", prologue + script])
+        return try runProcess(TestPaths.netcheck, ["sandbox", "--", "/bin/bash", "-c", prologue + script])
     }
 
     public static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+/// What is under a folder, as the calling thread sees it (on the host, or inside a ThreadSandbox), to show that a
+/// sandbox changed nothing there, or sees the same: one line per entry with its type, mode, owner, modification
+/// time, symlink target and (not for folders, whose size depends on the file system) size, then the SHA-256 of
+/// every regular file. With `changeTimes`, each entry's ctime too: then two fingerprints are equal exactly when
+/// nothing was created, deleted, renamed, written, chmod-ed or chown-ed.
+public func fingerprint(of folder: String, changeTimes: Bool = true) throws -> String {
+    let q = ScriptSandbox.shellQuote(folder)
+    let c = changeTimes ? "\\t%C@" : ""
+    let r = try runProcess("/bin/bash", ["-c", """
+        set -o pipefail
+        { find \(q) -type d -printf '%P\\t%y\\t%m\\t%U:%G\\t%T@\(c)\\n'
+          find \(q) ! -type d -printf '%P\\t%y\\t%m\\t%U:%G\\t%T@\(c)\\t%s\\t%l\\n'; } | LC_ALL=C sort
+        find \(q) -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+        """])
+    guard r.status == 0, !r.stdout.isEmpty else {
+        throw ThreadSandbox.Failure(description: "cannot list \(folder) (\(r.status)): \(r.stderr)")
+    }
+    return r.stdout
 }

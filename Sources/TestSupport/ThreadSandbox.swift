@@ -1,40 +1,39 @@
 import CNetlink
 import Foundation
 import Glibc
+import Kernel
 
-/// A private sandbox for in-process tests: the *calling thread* moves into a new network namespace and a new
-/// mount namespace with its own tmpfs on /run/netns, runs `body`, and moves back. Everything made inside
-/// (namespaces from `ip netns add`, veths, routes) disappears with the sandbox.
+/// A private sandbox for in-process tests: the *calling thread* moves into netcheck's sandbox (`Kernel.Sandbox`,
+/// the one `netcheck demo` and ScriptSandbox use: a new network namespace, a new mount namespace with its own
+/// /run, lease folders, /var/tmp and a private, writable /etc), runs `body`, kills what `body` left running in the
+/// sandbox's namespaces, and moves back. Everything made inside (namespaces from `ip netns add`, veths, routes,
+/// files written in /etc) disappears with the sandbox.
 ///
 /// Only the calling thread is in the sandbox: keep `body` synchronous. Commands run with `shell` are spawned
-/// from this thread and so start inside the sandbox too.
+/// from this thread and so start inside the sandbox too. `etc`: force one way of making /etc private (the tests
+/// of the fallback); nil as netcheck does it.
 public enum ThreadSandbox {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }
     }
 
-    public static func with<T>(_ body: (Shell) throws -> T) throws -> T {
+    public static func with<T>(etc: Sandbox.Etc? = nil, _ body: (Shell) throws -> T) throws -> T {
         let homeNet = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
         let homeMnt = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC)
         guard homeNet >= 0, homeMnt >= 0 else { throw Failure(description: "cannot open own namespaces") }
         defer { close(homeNet); close(homeMnt) }
-        guard nc_unshare(nc_CLONE_NEWNET | nc_CLONE_NEWNS) == 0 else {
-            throw Failure(description: "unshare: \(String(cString: strerror(errno)))")
-        }
+        // Registered before entering: a sandbox that fails half-way is left too.
         defer {
             if nc_setns(homeMnt, nc_CLONE_NEWNS) != 0 || nc_setns(homeNet, nc_CLONE_NEWNET) != 0 {
                 fatalError("cannot leave the test sandbox: \(String(cString: strerror(errno)))")
             }
         }
-        guard nc_mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
-            throw Failure(description: "mount --make-rprivate /: \(String(cString: strerror(errno)))")
-        }
-        mkdir("/run/netns", 0o755)
-        guard nc_mount("netcheck-sandbox", "/run/netns", "tmpfs", 0, "size=1m") == 0 else {
-            throw Failure(description: "mount tmpfs /run/netns: \(String(cString: strerror(errno)))")
-        }
-        let shell = Shell()
+        let made: Sandbox.Etc
+        do { made = try Sandbox.enter(etc: etc) } catch { throw Failure(description: "cannot create the sandbox: \(error)") }
+        defer { Sandbox.reap() }
+        var shell = Shell()
+        shell.etc = made
         try shell.must("ip link set lo up")
         return try body(shell)
     }
@@ -42,6 +41,9 @@ public enum ThreadSandbox {
 
 /// Runs shell commands from the calling thread (so inside a ThreadSandbox, when in one).
 public struct Shell: Sendable {
+    /// Inside a ThreadSandbox: how it made /etc private.
+    public var etc: Sandbox.Etc?
+
     public init() {}
 
     public func run(_ script: String) throws -> ProcessResult {

@@ -31,13 +31,16 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let started = Grader.monotonicNanoseconds()
         Watchdog.arm(afterMilliseconds: deadline + 500)
-        let loaded = load(exercise, from: exercises)
+        let asked = load(exercise, from: exercises)
+        let variants = loadVariants(of: asked, from: exercises)
         if let problem = Preflight.problem() { problem.exit() }
+        let loaded = LayoutMatch.choose(asked, variants: variants)
         if let step, !(1...max(1, loaded.steps.count)).contains(step) || loaded.steps.isEmpty {
             let has = loaded.steps.isEmpty ? "has no steps" : "has steps 1 to \(loaded.steps.count)"
             Failure.usage("--step \(step): \(loaded.id) \(has)").exit()
         }
-        let grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000)
+        let grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000,
+                            askedFor: asked)
         let report = grader.report(language: output.language, step: step, startedAt: started)
         emit(report, output)
         throw ExitCode(report.passed ? 0 : 1)
@@ -48,6 +51,18 @@ struct CheckCommand: ParsableCommand {
 func load(_ id: String, from options: ExerciseOptions) -> Exercise {
     do {
         return try options.catalog().load(id)
+    } catch let e as Failure {
+        e.exit()
+    } catch {
+        Failure.usage("\(error)").exit()
+    }
+}
+
+/// The exercise's variants (other layouts of the same end state) or the end of the run with status 2: a variant
+/// the folder lacks is a broken exercise file.
+func loadVariants(of exercise: Exercise, from options: ExerciseOptions) -> [Exercise] {
+    do {
+        return try options.catalog().variants(of: exercise)
     } catch let e as Failure {
         e.exit()
     } catch {

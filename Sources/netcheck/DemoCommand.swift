@@ -1,13 +1,14 @@
 import ArgumentParser
-import CNetlink
 import Glibc
 import Grading
 import Kernel
 
 /// `netcheck demo <exercise-id>`: builds the book's solution in a private sandbox and checks it.
 ///
-/// The sandbox is a new network namespace and a new mount namespace with its own tmpfs on /run (so /run/netns), so the
-/// namespaces the solution creates are invisible to the host, and all of it disappears when the demo ends.
+/// The sandbox (`Kernel.Sandbox`, the same as the tests') is a new network namespace and a new mount namespace with
+/// its own /run (so /run/netns), lease folders, /var/tmp and a private, writable /etc: the namespaces the solution
+/// creates are invisible to the host, what its daemons write (dhclient rewriting /etc/resolv.conf) stays inside,
+/// and all of it disappears when the demo ends.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -57,7 +58,7 @@ struct DemoCommand: ParsableCommand {
                 let status = try Spawn.run(["/bin/bash", "-ec", command])
                 guard status == 0 else { return .failure(.environment("`\(command)` failed with status \(status)")) }
             }
-            var argv = [Sandbox.executable, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
+            var argv = [executablePath, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
                         "--lang", output.language.rawValue, "--format", output.resolvedFormat.rawValue]
             if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
             return .success(try Spawn.run(argv))
@@ -67,57 +68,9 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// The demo's private sandbox, entered by the calling (main) thread; children it spawns start inside it.
-enum Sandbox {
-    struct Failure: Error, CustomStringConvertible {
-        var step: String
-        var errno: Int32
-        var description: String { "\(step): \(String(cString: strerror(errno)))" }
-    }
-
-    static var executable: String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    }
-
-    /// Kills (SIGKILL, by PID) every process still living in one of the sandbox's network namespaces: the
-    /// sandbox itself and each namespace under its /run/netns. Returns how many there were.
-    @discardableResult
-    static func reap() -> Int {
-        var namespaces: Set<[UInt64]> = []
-        func identity(_ path: String) -> [UInt64]? {
-            var st = stat()
-            return stat(path, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
-        }
-        if let own = identity("/proc/self/ns/net") { namespaces.insert(own) }
-        for name in Directory.entries("/run/netns") ?? [] {
-            if let id = identity("/run/netns/\(name)") { namespaces.insert(id) }
-        }
-        var killed = 0
-        let me = getpid()
-        for name in Directory.entries("/proc") ?? [] {
-            guard let pid = pid_t(name), pid != me, let ns = identity("/proc/\(pid)/ns/net"), namespaces.contains(ns) else { continue }
-            if kill(pid, SIGKILL) == 0 { killed += 1 }
-        }
-        return killed
-    }
-
-    static func enter() throws {
-        guard nc_unshare(nc_CLONE_NEWNET | nc_CLONE_NEWNS) == 0 else { throw Failure(step: "unshare", errno: errno) }
-        // Private propagation: nothing mounted here shows up on the host.
-        guard nc_mount(nil, "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0 else {
-            throw Failure(step: "mount --make-rprivate /", errno: errno)
-        }
-        // A private /run (namespace names, pid files, the iptables lock) and private state folders of the
-        // daemons the book starts (dnsmasq's and dhclient's lease files): the solution writes nothing on the host.
-        for (path, required) in [("/run", true), ("/var/lib/misc", false), ("/var/lib/dhcp", false)] {
-            var st = stat()
-            guard stat(path, &st) == 0 else { if required { throw Failure(step: "stat \(path)", errno: errno) }; continue }
-            guard nc_mount("netcheck-sandbox", path, "tmpfs", 0, "size=4m,mode=755") == 0 else {
-                throw Failure(step: "mount tmpfs on \(path)", errno: errno)
-            }
-        }
-        if mkdir("/run/netns", 0o755) != 0 && errno != EEXIST { throw Failure(step: "mkdir /run/netns", errno: errno) }
-    }
+/// The path of the running netcheck binary (`/proc/self/exe`), to run the check inside the sandbox.
+var executablePath: String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
 }

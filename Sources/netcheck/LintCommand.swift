@@ -16,7 +16,10 @@ struct LintCommand: ParsableCommand {
             do {
                 let exercise = try ExerciseLoader.load(text: try Files.read(file), file: file)
                 try Self.checkName(of: file, id: exercise.id)
-                print("\(file): ok (\(Plan(exercise: exercise).checks.count) checks)")
+                // Variants are found beside the file, as `netcheck check` finds them in its exercises folder.
+                let variants = try ExerciseCatalog(directory: Self.folder(of: file)).variants(of: exercise)
+                let also = variants.isEmpty ? "" : "; variants: " + variants.map(\.id).joined(separator: ", ")
+                print("\(file): ok (\(Plan(exercise: exercise).checks.count) checks\(also))")
             } catch let e as Files.Failure {
                 broken = true
                 printError("netcheck: \(file): \(e.reason)")
@@ -26,6 +29,11 @@ struct LintCommand: ParsableCommand {
             }
         }
         if broken { throw ExitCode(2) }
+    }
+
+    static func folder(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return slash == file.startIndex ? "/" : String(file[..<slash])
     }
 
     /// `netcheck ID` finds an exercise by its file name, so the file must be named `ID.json`.

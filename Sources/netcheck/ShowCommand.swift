@@ -25,16 +25,26 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var exercises: ExerciseOptions
 
     func run() throws {
-        let loaded = load(exercise, from: exercises)
+        var loaded = load(exercise, from: exercises)
         let language = lang ?? Language.fromEnvironment()
         var live: Topology?
+        var note = ""
         if found {
+            let variants = loadVariants(of: loaded, from: exercises)
             if let problem = Preflight.problem() { problem.exit() }
+            // What exists is drawn against the layout `check` would grade.
+            let graded = LayoutMatch.choose(loaded, variants: variants)
+            if graded.id != loaded.id {
+                let line = TextRenderer.gradedAsLine(GradedAs(exercise: graded.id, layout: (graded.layout ?? graded.title).text(language)),
+                                                     language: language)
+                note = format == .dot ? "// \(loaded.id): \(line)\n" : "\(loaded.id): \(line)\n\n"
+                loaded = graded
+            }
             live = Topology(found: World(namespaces: loaded.namespaces), exercise: loaded)
         }
         let text = format == .dot
             ? TopologyDot(language: language).render(loaded, found: live)
             : TopologyText(language: language).render(loaded, found: live)
-        print(text, terminator: "")
+        print(note + text, terminator: "")
     }
 }

@@ -1,7 +1,7 @@
 import Glibc
 import Kernel
 
-/// Starts programs with posix_spawn from the calling thread, so they inherit that thread's namespaces
+/// Starts programs with posix_spawnp from the calling thread, so they inherit that thread's namespaces
 /// (the demo sandbox is entered by the main thread only).
 enum Spawn {
     struct Failure: Error, CustomStringConvertible {
@@ -10,7 +10,7 @@ enum Spawn {
         var description: String { "cannot start \(program): \(String(cString: strerror(errno)))" }
     }
 
-    /// Runs `argv[0]` with `argv`, inheriting stdin/stdout/stderr, and returns its exit status
+    /// Runs `argv[0]` (a path, or a name looked up in PATH) with `argv`, inheriting stdin/stdout/stderr, and returns its exit status
     /// (128 + signal when it was killed).
     static func run(_ argv: [String]) throws -> Int32 {
         var pid: pid_t = 0
@@ -26,7 +26,7 @@ enum Spawn {
         sigaddset(&defaults, SIGTERM)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        let rc = posix_spawn(&pid, argv[0], nil, &attributes, cArgs, environ)
+        let rc = posix_spawnp(&pid, argv[0], nil, &attributes, cArgs, environ)
         guard rc == 0 else { throw Failure(program: argv[0], errno: rc) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

@@ -34,17 +34,23 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = load(exercise, from: exercises)
+        let asked = load(exercise, from: exercises)
+        let variants = loadVariants(of: asked, from: exercises)
         if let problem = Preflight.problem() { problem.exit() }
         let terminal = isatty(STDOUT_FILENO) == 1
         let renderer = output.textRenderer
-        let namespaces = loaded.namespaces + (Self.usesRoot(loaded) ? [World.rootName] : [])
+        // Every layout's namespaces are watched: the learner may be building any of them.
+        var namespaces: [String] = []
+        for e in [asked] + variants {
+            for n in e.namespaces + (Self.usesRoot(e) ? [World.rootName] : []) where !namespaces.contains(n) { namespaces.append(n) }
+        }
         let monitor = ChangeMonitor()
         var round = 0
         while true {
             round += 1
             monitor.watch(namespaces: namespaces)
-            let report = Grader(exercise: loaded, probeTimeoutMs: timeout).report(language: output.language)
+            let loaded = LayoutMatch.choose(asked, variants: variants)
+            let report = Grader(exercise: loaded, probeTimeoutMs: timeout, askedFor: asked).report(language: output.language)
             var screen = renderer.render(report)
             let status = output.language == .ja
                 ? (report.passed ? "すべて合格。終了します。" : "変更を待っています (Ctrl-C で終了)… \(round) 回目の確認")

@@ -186,6 +186,61 @@ final class ExerciseLoaderTests: XCTestCase {
         }
     }
 
+    func testVariantsAndLayout() throws {
+        let e = try ExerciseLoader.load(text: minimal + """
+            , "variants": ["y", "z"], "layout": {"en": "ns1 alone", "ja": "ns1 だけ"}}
+            """, file: "x.json")
+        XCTAssertEqual(e.variants, ["y", "z"])
+        XCTAssertEqual(e.layout?.en, "ns1 alone")
+        XCTAssertEqual(try ExerciseLoader.load(text: minimal + "}", file: "x.json").variants, [])
+    }
+
+    func testVariantNamingItselfTwiceOrNotAnId() {
+        XCTAssertEqual(load(minimal + ", \"variants\": [\"y\", \"x\"]}")?.description,
+                       "broken.json: /variants/1: field \"variants\": names the exercise itself; list the other layouts of the same end state")
+        XCTAssertEqual(load(minimal + ", \"variants\": [\"y\", \"y\"]}")?.position, "/variants/1")
+        XCTAssertEqual(load(minimal + ", \"variants\": [\"../y\"]}")?.position, "/variants/0")
+        XCTAssertEqual(load(minimal + ", \"variants\": \"y\"}")?.position, "/variants")
+        XCTAssertEqual(load(minimal + ", \"layout\": {\"en\": \"only english\"}}")?.field, "ja")
+    }
+
+    /// The shipped bridges name each other: each finds the other once, and the walk ends.
+    func testShippedBridgeLayoutsAreVariantsOfEachOther() throws {
+        let first = try catalog.load("chapter4-bridge"), second = try catalog.load("chapter4-bridge-netns")
+        XCTAssertEqual(try catalog.variants(of: first).map(\.id), ["chapter4-bridge-netns"])
+        XCTAssertEqual(try catalog.variants(of: second).map(\.id), ["chapter4-bridge"])
+        XCTAssertEqual(second.layout?.en, "br0 in the namespace bridge, as the book's 2nd edition builds it")
+        XCTAssertNotNil(first.layout?.ja)
+        for id in try catalog.ids() where !["chapter4-bridge", "chapter4-bridge-netns"].contains(id) {
+            XCTAssertEqual(try catalog.load(id).variants, [], id)
+        }
+    }
+
+    /// a → b → c → a, and b → a: every one once, in the order reached; a missing one is named where it is declared.
+    func testVariantWalkEndsOnCyclesAndNamesAMissingOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-variants-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func write(_ id: String, _ variants: [String]) throws {
+            let list = variants.map { "\"\($0)\"" }.joined(separator: ", ")
+            try """
+                {"id": "\(id)", "title": {"en": "\(id)", "ja": "\(id)"}, "namespaces": ["ns1"], "variants": [\(list)]}
+                """.write(to: dir.appendingPathComponent("\(id).json"), atomically: true, encoding: .utf8)
+        }
+        try write("a", ["b"]); try write("b", ["c", "a"]); try write("c", ["a"])
+        let catalog = ExerciseCatalog(directory: dir.path)
+        XCTAssertEqual(try catalog.variants(of: try catalog.load("a")).map(\.id), ["b", "c"])
+        XCTAssertEqual(try catalog.variants(of: try catalog.load("c")).map(\.id), ["a", "b"])
+        try write("c", ["a", "bb"])
+        XCTAssertThrowsError(try catalog.variants(of: try catalog.load("a"))) { error in
+            let e = error as? ExerciseFileError
+            XCTAssertEqual(e?.file, dir.appendingPathComponent("c.json").path, "the file that names it")
+            XCTAssertEqual(e?.position, "/variants/1")
+            XCTAssertEqual(e?.field, "variants")
+            XCTAssertTrue(e?.message.hasPrefix("no exercise \"bb\" in \(dir.path) (did you mean \"b\"") ?? false, "\(String(describing: e))")
+        }
+    }
+
     func testEditDistance() {
         XCTAssertEqual(editDistance("kitten", "sitting"), 3)
         XCTAssertEqual(editDistance("", "abc"), 3)

@@ -176,6 +176,17 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(run.check("ns1.ping.192.0.2.3")?.status, .pass)
     }
 
+    /// The 1st edition's commands checked as the 2nd edition's exercise: graded as chapter4-bridge, and it passes.
+    func testFirstEditionCommandsPassAsChapter4BridgeNetns() throws {
+        let run = try Grading.run("chapter4-bridge-netns", solution: try solution("chapter4-bridge"))
+        assertAllPass(run)
+        XCTAssertEqual(run.report?.exercise, "chapter4-bridge-netns")
+        XCTAssertEqual(run.report?.gradedAs?.exercise, "chapter4-bridge")
+        XCTAssertEqual(run.report?.gradedAs?.layout, "br0 and its ports in the root namespace, as the book's 1st edition builds it")
+        XCTAssertNotNil(run.check("root.fdb.ns1-br0"))
+        XCTAssertNil(try Grading.run("chapter4-bridge").report?.gradedAs, "graded as asked: no graded_as")
+    }
+
     func testPortsEnslavedBeforeTheyAreUpPasses() throws {
         let s = try solution("chapter4-bridge")
         let reordered = s.components(separatedBy: "\n").filter { !$0.hasPrefix("ip link set ns") || !$0.hasSuffix(" up") }.joined(separator: "\n")
@@ -197,8 +208,59 @@ final class BridgeNetnsTests: XCTestCase {
             .replacingOccurrences(of: "ip netns exec bridge ip link set ns2-br0 master br0", with: "true")
             .replacingOccurrences(of: "ip netns exec bridge ip link set ns3-br0 master br0", with: "true")
         let run = try Grading.run("chapter4-bridge-netns", solution: s)
-        assertFails(run, "bridge.link.br0", hintContains: "ip link set br0 netns bridge", observedContains: "root")
+        // A bridge cannot change namespace (`ip link set br0 netns bridge`: "The interface netns is immutable").
+        assertFails(run, "bridge.link.br0", hintContains: "Delete it there and create it in bridge: `ip link del br0`, then `ip netns exec bridge ip link add dev br0 type bridge`",
+                    observedContains: "still in the root namespace, not in bridge, and a bridge cannot be moved")
+        XCTAssertFalse(run.check("bridge.link.br0")?.hint.contains("netns bridge`") ?? true)
         assertFails(run, "bridge.link.ns1-br0", hintContains: "ip netns exec bridge ip link set ns1-br0 master br0")
+        XCTAssertNil(run.report?.gradedAs, "more of the 2nd edition's layout than of the 1st: graded as asked")
+        // The same setup asked for as chapter4-bridge is graded as this layout too, with the same advice.
+        let asFirst = try Grading.run("chapter4-bridge", solution: s)
+        XCTAssertEqual(asFirst.report?.gradedAs?.exercise, "chapter4-bridge-netns")
+        assertFails(asFirst, "bridge.link.br0", hintContains: "`ip link del br0`, then `ip netns exec bridge ip link add dev br0 type bridge`")
+    }
+
+    /// The mirror image: asked for the 1st edition's layout, the bridge made in the namespace bridge (and its
+    /// ports left in the root namespace): delete it there, create it in the root namespace.
+    func testBridgeInANamespaceWhereTheRootOneBelongs() throws {
+        let s = try solution("chapter4-bridge").replacingOccurrences(of: "ip link add dev br0 type bridge", with: "ip netns add bridge\nip netns exec bridge ip link add dev br0 type bridge")
+            .replacingOccurrences(of: "ip link set br0 up", with: "ip netns exec bridge ip link set br0 up")
+            .replacingOccurrences(of: "ip link set ns1-br0 master br0", with: "true")
+            .replacingOccurrences(of: "ip link set ns2-br0 master br0", with: "true")
+            .replacingOccurrences(of: "ip link set ns3-br0 master br0", with: "true")
+        let run = try Grading.run("chapter4-bridge", solution: s)
+        XCTAssertNil(run.report?.gradedAs)
+        assertFails(run, "root.link.br0", hintContains: "Delete it there and create it in root: `ip netns exec bridge ip link del br0`, then `ip link add dev br0 type bridge`",
+                    observedContains: "in namespace bridge, not in root")
+        assertFails(run, "root.link.ns1-br0", hintContains: "ip link set ns1-br0 master br0")
+    }
+
+    /// What the 2nd edition's reader types, checked as the 1st edition's exercise: graded as the 2nd edition's
+    /// layout, and it passes; the report says so (JSON and text, en and ja), under the id asked for.
+    func testSecondEditionCommandsPassAsChapter4Bridge() throws {
+        let run = try Grading.run("chapter4-bridge", solution: try solution("chapter4-bridge-netns"))
+        assertAllPass(run)
+        XCTAssertEqual(run.report?.exercise, "chapter4-bridge")
+        XCTAssertEqual(run.report?.gradedAs, GradedAs(exercise: "chapter4-bridge-netns", layout: "br0 in the namespace bridge, as the book's 2nd edition builds it"))
+        XCTAssertEqual(run.report?.title, "A bridge joins three hosts", "the title of the exercise asked for")
+        XCTAssertNotNil(run.check("bridge.fdb.ns1-br0"), "the variant's checks")
+        let text = try Grading.run("chapter4-bridge", solution: try solution("chapter4-bridge-netns"), lang: "ja", extraArguments: "--format text")
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("(chapter4-bridge)\nchapter4-bridge-netns として採点しました: 本の第 2 版と同じく、br0 はネームスペース bridge の中にあります\n"), text.stdout)
+    }
+
+    /// Only the book's `ip netns add` lines typed so far: the namespace bridge already tells the layout.
+    func testNamespacesAloneTellTheLayout() throws {
+        let run = try Grading.run("chapter4-bridge", solution: "ip netns add ns1\nip netns add ns2\nip netns add ns3\nip netns add bridge\n")
+        XCTAssertEqual(run.report?.gradedAs?.exercise, "chapter4-bridge-netns")
+        assertFails(run, "bridge.link.br0", hintContains: "ip netns exec bridge ip link add dev br0 type bridge")
+        // Nothing built at all: as much of one layout as of the other, so the one asked for.
+        for id in ["chapter4-bridge", "chapter4-bridge-netns"] {
+            let empty = try Grading.run(id, solution: "true")
+            XCTAssertEqual(empty.status, 1, empty.stderr)
+            XCTAssertNil(empty.report?.gradedAs, id)
+            XCTAssertEqual(empty.report?.exercise, id)
+        }
     }
 
     func testPortNotEnslaved() throws {

@@ -58,6 +58,40 @@ final class DHCPTests: XCTestCase {
         assertFails(run, "client.dhcp.lease", hintContains: "dhclient -r c-veth0")
     }
 
+    /// The first edition's server (dnsmasq without `--port 0 --no-resolv`): it also answers DNS, and dhclient
+    /// rewrites resolv.conf, inside the sandbox only. The same end state, so the same pass.
+    func testFirstEditionServerPasses() throws {
+        let host = try fingerprint(of: "/etc")
+        let run = try Grading.run("chapter6-dhcp", solution: try firstEditionDHCPSolution(), mistake: """
+            ip netns exec server ss -Hlun 'sport = :53' | grep -q . || { echo "dnsmasq serves no DNS" >&2; exit 1; }
+            grep -qx 'nameserver 192.0.2.254' /etc/resolv.conf || { echo "resolv.conf not rewritten" >&2; exit 1; }
+            """)
+        assertAllPass(run)
+        XCTAssertTrue(run.check("client.dhcp.lease")?.observed.contains("sec") ?? false, "a finite lifetime")
+        XCTAssertEqual(try fingerprint(of: "/etc"), host, "the host's /etc changed")
+    }
+
+    /// The book's 2nd-edition transcript: `dhclient -d c-veth0` in the foreground, stopped with Ctrl-C once bound.
+    /// dhclient dies of the SIGINT and leaves its lease (address, lifetime, default route) in place: that passes.
+    func testForegroundClientStoppedWithCtrlCPasses() throws {
+        let s = try dhcpSolution(dropping: ["dhclient c-veth0"], adding: """
+            # What the terminal does on Ctrl-C: SIGINT to the foreground process group (its own, by setsid).
+            setsid ip netns exec client dhclient -d c-veth0 > /run/dhclient-d.log 2>&1 &
+            for i in $(seq 100); do grep -q '^bound to 192.0.2.' /run/dhclient-d.log && break; sleep 0.1; done
+            grep -q '^bound to 192.0.2.' /run/dhclient-d.log || { cat /run/dhclient-d.log >&2; exit 1; }
+            kill -INT -- -$!
+            for i in $(seq 50); do kill -0 $! 2>/dev/null || break; sleep 0.1; done
+            if kill -0 $! 2>/dev/null; then echo "dhclient still runs 5 s after SIGINT" >&2; exit 1; fi
+            status=0; wait $! || status=$?
+            [ "$status" = 130 ] || { echo "dhclient did not die of SIGINT: status $status" >&2; exit 1; }
+            [ -z "$(ip netns pids client)" ] || { echo "still running in client: $(ip netns pids client)" >&2; exit 1; }
+
+            """)
+        let run = try Grading.run("chapter6-dhcp", solution: s)
+        assertAllPass(run)
+        XCTAssertTrue(run.check("client.dhcp.lease")?.observed.contains("sec") ?? false, "a finite lifetime")
+    }
+
     func testNothingIsLeftRunning() throws {
         _ = try Grading.run("chapter6-dhcp")
         let ps = try runProcess("/bin/sh", ["-c", "ps -eo stat=,comm= | grep -E 'dnsmasq|dhclient' | grep -v '^Z' || true"])

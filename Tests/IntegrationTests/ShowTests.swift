@@ -28,6 +28,27 @@ final class ShowTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.hasPrefix("✗ ") }.count, 2, found)
     }
 
+    /// The 2nd edition's bridge made without `ip netns exec bridge`: `show --found chapter4-bridge` draws against the
+    /// layout `check` grades (the namespace bridge) and gives the same delete-and-create advice, with `ip netns exec`
+    /// wherever the command runs in a namespace.
+    func testFoundBridgeInTheWrongNamespace() throws {
+        let r = try ThreadSandbox.with { sh -> ProcessResult in
+            try sh.must("""
+                sed -e 's/^ip netns exec bridge ip link add dev br0/ip link add dev br0/' -e 's/^ip netns exec bridge ip link set br0 up/ip link set br0 up/' \
+                    -e '/ns3-br0 master br0/d' -e 's/ip link set ns2-br0 up/ip link set ns2-br0 down/' -e '/master br0/s/^/! /' \
+                    Solutions/chapter4-bridge-netns.sh | bash -e
+                """)
+            return try runProcess(TestPaths.netcheck, ["show", "chapter4-bridge", "--found", "--lang", "en"])
+        }
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("chapter4-bridge: graded as chapter4-bridge-netns: br0 in the namespace bridge, as the book's 2nd edition builds it\n\n"), r.stdout)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains("✗ br0 is in root, not in bridge; a bridge cannot change namespace: delete it and create it in bridge (`ip link del br0`, then `ip netns exec bridge ip link add dev br0 type bridge`)"), r.stdout)
+        XCTAssertTrue(lines.contains("✗ bridge/ns3-br0 is not a port of br0 (`ip netns exec bridge ip link set ns3-br0 master br0`)"), r.stdout)
+        XCTAssertTrue(lines.contains("✗ bridge/ns2-br0 is down (`ip netns exec bridge ip link set ns2-br0 up`)"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("netns bridge`"), "a bridge is never moved: \(r.stdout)")
+    }
+
     func testFoundMarksAnAddressTypoInDot() throws {
         let r = try ThreadSandbox.with { sh -> ProcessResult in
             try sh.must("sed 's|198.51.100.1/24 dev ns2-veth0|198.51.100.10/24 dev ns2-veth0|' Solutions/chapter3-router.sh | bash -e")

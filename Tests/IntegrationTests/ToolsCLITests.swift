@@ -25,6 +25,32 @@ final class ToolsCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Exercises/chapter3-router.json: ok (18 checks)\n"), r.stdout)
     }
 
+    /// Variants are looked up beside the file: a missing one is an error at its place, naming itself is one too,
+    /// two files naming each other are fine.
+    func testLintChecksVariants() throws {
+        func write(_ id: String, _ variants: String) throws -> String {
+            let file = dir.appendingPathComponent("\(id).json")
+            try "{\"id\": \"\(id)\",\n \"title\": {\"en\": \"T\", \"ja\": \"T\"},\n \"namespaces\": [\"ns1\"],\n \"variants\": \(variants)}"
+                .write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+        let a = try write("layout-a", "[\"layout-b\"]"), b = try write("layout-b", "[\"layout-a\"]")
+        let ok = try runProcess(TestPaths.netcheck, ["lint", a, b])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(ok.stdout, "\(a): ok (1 checks; variants: layout-b)\n\(b): ok (1 checks; variants: layout-a)\n")
+        let missing = try write("layout-c", "[\"layout-a\", \"layuot-b\"]")
+        let selfish = try write("layout-d", "[\"layout-d\"]")
+        let r = try runProcess(TestPaths.netcheck, ["lint", missing, selfish])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.contains("\(missing): /variants/1: field \"variants\": no exercise \"layuot-b\" in \(dir.path) (did you mean \"layout-b\"?)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(selfish): /variants/0: field \"variants\": names the exercise itself"), r.stderr)
+        // `check` refuses the same file the same way, before looking at any namespace.
+        let check = try runProcess(TestPaths.netcheck, ["check", "layout-c", "--exercises", dir.path])
+        XCTAssertEqual(check.status, 2)
+        XCTAssertTrue(check.stderr.contains("layout-c.json: /variants/1: field \"variants\": no exercise \"layuot-b\""), check.stderr)
+    }
+
     func testLintNamesThePositionOfABrokenFile() throws {
         let bad = dir.appendingPathComponent("bad.json")
         try "{\"id\": \"bad\",\n \"title\": {\"en\": \"B\", \"ja\": \"B\"},\n \"namespaces\": [\"ns1\"],\n \"links\": [{\"namespace\": \"ns1\", \"name\": 5}]}"

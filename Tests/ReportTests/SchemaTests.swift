@@ -67,6 +67,24 @@ final class SchemaTests: XCTestCase {
         XCTAssertNotNil(try violation(.object(missingReached)), "steps without step_reached")
     }
 
+    /// A variant graded instead of the exercise asked for: `graded_as`, valid, read back, and required whole.
+    func testReportGradedAsAVariant() throws {
+        var report = Self.reports[1]
+        report.gradedAs = GradedAs(exercise: "chapter4-bridge-netns", layout: "br0 in the namespace bridge, as the book's 2nd edition builds it")
+        let written = try JSON.parse(report.jsonText())
+        XCTAssertEqual(written.object?["graded_as"]?.object?["exercise"], "chapter4-bridge-netns")
+        XCTAssertEqual(Array(written.object?.keys ?? []).prefix(4), ["schema_version", "exercise", "title", "graded_as"])
+        XCTAssertNil(try violation(written))
+        XCTAssertEqual(try Report(jsonText: report.jsonText()), report, "graded_as survives the round trip")
+        XCTAssertNil(Self.reports[1].json().object?["graded_as"], "absent when the exercise asked for was graded")
+        var noLayout = try XCTUnwrap(written.object)
+        noLayout["graded_as"] = .object(JSONObject([("exercise", .string("chapter4-bridge-netns"))]))
+        XCTAssertNotNil(try violation(.object(noLayout)), "graded_as without layout")
+        XCTAssertThrowsError(try Report(json: .object(noLayout)))
+        noLayout["graded_as"] = "chapter4-bridge-netns"
+        XCTAssertNotNil(try violation(.object(noLayout)), "graded_as as a bare string")
+    }
+
     func testSchemaIsItselfValid() throws {
         let r = try python(["-c", "import json,sys,jsonschema; jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))",
                             Self.schema])

@@ -68,6 +68,28 @@ final class WriterTests: XCTestCase {
             """)
     }
 
+    /// A variant graded instead of the exercise asked for is named in every form: the text's second line (en and
+    /// ja), Gradescope's output, JUnit's properties.
+    func testGradedAsInEveryForm() throws {
+        var r = report
+        r.gradedAs = GradedAs(exercise: "chapter4-bridge-netns", layout: "br0 in the namespace bridge, as the book's 2nd edition builds it")
+        let text = TextRenderer(language: .en, color: false).render(r).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(Array(text.prefix(3)), ["Router  (chapter3-router)",
+                                               "graded as chapter4-bridge-netns: br0 in the namespace bridge, as the book's 2nd edition builds it", ""])
+        r.gradedAs?.layout = "本の第 2 版と同じく、br0 はネームスペース bridge の中にあります"
+        XCTAssertTrue(TextRenderer(language: .ja, color: false).render(r)
+            .contains("\nchapter4-bridge-netns として採点しました: 本の第 2 版と同じく、br0 はネームスペース bridge の中にあります\n"))
+        let o = try XCTUnwrap(JSON.parse(GradescopeWriter().write(r)).object)
+        XCTAssertEqual(o["output"]?.string, "Router: 1/4 checks passed\ngraded as chapter4-bridge-netns: 本の第 2 版と同じく、br0 はネームスペース bridge の中にあります")
+        let xml = JUnitWriter().write(r)
+        XCTAssertTrue(xml.contains("""
+              <testsuite name="chapter3-router" tests="4" failures="1" errors="1" skipped="1" time="1.004">
+                <properties>
+                  <property name="graded_as" value="chapter4-bridge-netns"/>
+            """), xml)
+        XCTAssertFalse(TextRenderer(language: .en, color: false).render(report).contains("graded as"))
+    }
+
     func testXMLEscaping() {
         XCTAssertEqual(JUnitWriter.escape("a<b>&\"'\u{0}\u{1b}\u{7f}é日本\u{FFFE}😀"), "a&lt;b&gt;&amp;&quot;&apos;\u{7f}é日本😀")
         XCTAssertEqual(JUnitWriter.escape("1\n2\t3\r"), "1&#10;2&#9;3&#13;")

@@ -27,10 +27,8 @@ enum LinkCheck {
     /// Why `spec` does not hold, or nil when it does.
     static func cause(_ spec: LinkSpec, exercise: Exercise, world: World, place: World.Place) -> Cause? {
         guard let link = place.snapshot.link(named: spec.name) else {
-            if let elsewhere = world.find(link: spec.name).first {
-                return .linkInOtherNamespace(link: spec.name, expected: spec.namespace, found: elsewhere.place.label)
-            }
-            return .linkMissing(namespace: spec.namespace, link: spec.name, peer: peer(of: spec, in: exercise))
+            if let elsewhere = elsewhereCause(spec.name, expected: spec.namespace, world: world) { return elsewhere }
+            return .linkMissing(namespace: spec.namespace, link: spec.name, peer: peer(of: spec, in: exercise), kind: spec.kind)
         }
         if let kind = spec.kind, link.kind != kind {
             return .linkWrongKind(namespace: spec.namespace, link: spec.name, expected: kind, found: link.kind ?? "device")
@@ -44,6 +42,16 @@ enum LinkCheck {
         }
         if spec.up && !link.isUp { return .linkDown(namespace: spec.namespace, link: spec.name) }
         return nil
+    }
+
+    /// `name` is missing from `expected` but exists in another namespace: move it there, or, for a device that
+    /// cannot change namespace (a bridge), delete it and create it there. nil when it is nowhere else.
+    static func elsewhereCause(_ name: String, expected: String, world: World) -> Cause? {
+        guard let elsewhere = world.find(link: name).first(where: { $0.place.label != expected }) else { return nil }
+        if let kind = Cause.netnsLocalKind(of: elsewhere.link) {
+            return .linkCannotMove(link: name, kind: kind, expected: expected, found: elsewhere.place.label)
+        }
+        return .linkInOtherNamespace(link: name, expected: expected, found: elsewhere.place.label)
     }
 
     /// The other end of a veth as the exercise declares it, from either side.

@@ -28,6 +28,13 @@ public struct Exercise: Sendable {
     public var services: [ServiceSpec] = []
     /// The book's checkpoints on the way to the end state, in order.
     public var steps: [StepSpec] = []
+    /// Other exercises (ids in the same folder) that teach the same end state in another layout, such as the
+    /// book's two editions of the chapter 4 bridge: netcheck grades whichever layout the learner's namespaces
+    /// match better (`ExerciseCatalog.variants(of:)`, `LayoutMatch`).
+    public var variants: [String] = []
+    /// What sets this layout apart from its variants, for the report's "graded as" line
+    /// ("br0 in the namespace bridge, as the book's 2nd edition builds it"); nil: the title is used.
+    public var layout: Localized?
     /// The file it was loaded from, for messages.
     public var file: String
 

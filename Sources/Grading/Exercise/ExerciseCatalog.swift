@@ -75,6 +75,31 @@ public struct ExerciseCatalog: Sendable {
         return exercise
     }
 
+    /// The exercises `exercise` names as its variants, and the ones they name in turn, each once, in the order
+    /// they are reached. The exercise itself and cycles (two layouts naming each other, as the chapter 4 bridges
+    /// do) end the walk. A variant that is not in this folder is an `ExerciseFileError` at its place in the file
+    /// that names it (`/variants/0`).
+    public func variants(of exercise: Exercise) throws -> [Exercise] {
+        var seen: Set<String> = [exercise.id]
+        var queue = [exercise], found: [Exercise] = []
+        while !queue.isEmpty {
+            let from = queue.removeFirst()
+            for (i, id) in from.variants.enumerated() where seen.insert(id).inserted {
+                let variant: Exercise
+                do {
+                    variant = try load(id)
+                } catch Failure.unknownExercise(_, let suggestions, _) {
+                    let mean = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: " or "))?)"
+                    throw ExerciseFileError(file: from.file, position: "/variants/\(i)", field: "variants",
+                                            message: "no exercise \"\(id)\" in \(directory)\(mean)")
+                }
+                found.append(variant)
+                queue.append(variant)
+            }
+        }
+        return found
+    }
+
     /// Close ids first: a typo ("chapter3-ruoter") or a missing part ("router" → "chapter3-router").
     static func suggestions(for id: String, in known: [String]) -> [String] {
         let scored = known.map { ($0, editDistance(id, $0)) }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }

@@ -18,10 +18,10 @@ public enum ExerciseLoader {
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
-            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp", "services", "steps",
+            "reachability", "arp", "neighbors", "fdb", "nat", "dhcp", "services", "steps", "variants", "layout",
         ])
         let id = try root.string("id")
-        guard id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        guard isValidID(id) else {
             throw root.node.error("use only letters, digits, \"-\" and \"_\"", field: "id")
         }
         let namespaces = try root.array("namespaces", required: true).map { node -> String in
@@ -53,7 +53,26 @@ public enum ExerciseLoader {
         try crossCheck(&exercise, root: root)
         exercise.steps = try root.array("steps").enumerated().map { try step($1, number: $0 + 1) }
         try crossCheckSteps(exercise, file: file)
+        exercise.variants = try variants(root, id: id)
+        exercise.layout = try root.localized("layout")
         return exercise
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// Ids of other exercises, each once and none the exercise's own. Whether they exist is up to the folder
+    /// (`ExerciseCatalog.variants(of:)`, which `netcheck lint` and `check` both run).
+    static func variants(_ root: JSONObjectReader, id: String) throws -> [String] {
+        var seen: Set<String> = []
+        return try root.array("variants").map { node in
+            let variant = try node.string()
+            guard isValidID(variant) else { throw node.error("\"\(variant)\" is not an exercise id (letters, digits, \"-\" and \"_\")", field: "variants") }
+            guard variant != id else { throw node.error("names the exercise itself; list the other layouts of the same end state", field: "variants") }
+            guard seen.insert(variant).inserted else { throw node.error("\"\(variant)\" is listed twice", field: "variants") }
+            return variant
+        }
     }
 
     static func isValidNamespaceName(_ name: String) -> Bool {

@@ -5,9 +5,13 @@ import NetlinkWire
 public enum Cause: Hashable, Sendable {
     // Namespaces and links
     case namespaceMissing(namespace: String)
-    case linkMissing(namespace: String, link: String, peer: Endpoint?)
+    /// `kind`: what the exercise declares it as (a bridge is created where it belongs, a veth end moved there).
+    case linkMissing(namespace: String, link: String, peer: Endpoint?, kind: String? = nil)
     /// The interface exists, but in another namespace (`root` when it was never moved).
     case linkInOtherNamespace(link: String, expected: String, found: String)
+    /// The same, for a device that cannot change namespace (`kind`: "bridge", "loopback", … see
+    /// `Cause.netnsLocalKind`): it must be deleted there and created again where it belongs.
+    case linkCannotMove(link: String, kind: String, expected: String, found: String)
     case linkWrongKind(namespace: String, link: String, expected: String, found: String)
     case linkDown(namespace: String, link: String)
     /// Not a port of the bridge it should be on (`found`: the bridge it is on, if any).

@@ -1,3 +1,4 @@
+import Kernel
 import NetlinkWire
 
 /// The command to run in a namespace, as the book writes it.
@@ -11,12 +12,16 @@ extension Cause {
         switch self {
         case let .namespaceMissing(ns):
             return Localized(en: "namespace \(ns) does not exist", ja: "ネットワークネームスペース \(ns) がありません")
-        case let .linkMissing(ns, link, _):
+        case let .linkMissing(ns, link, _, _):
             return Localized(en: "\(ns) has no interface \(link)", ja: "\(ns) にインターフェース \(link) がありません")
         case let .linkInOtherNamespace(link, expected, found):
             let whereEn = found == "root" ? "still in the root namespace" : "in namespace \(found)"
             let whereJa = found == "root" ? "まだルートのネットワークネームスペースにあります" : "ネットワークネームスペース \(found) にあります"
             return Localized(en: "\(link) is \(whereEn), not in \(expected)", ja: "\(link) は \(expected) ではなく\(whereJa)")
+        case let .linkCannotMove(link, kind, expected, found):
+            let moved = Cause.linkInOtherNamespace(link: link, expected: expected, found: found).finding
+            return Localized(en: "\(moved.en), and a \(kind) cannot be moved to another namespace",
+                             ja: "\(moved.ja)。種類が \(kind) のデバイスは別のネームスペースに移せません")
         case let .linkWrongKind(ns, link, expected, found):
             return Localized(en: "\(link) in \(ns) is a \(found) interface, not a \(expected)",
                              ja: "\(ns) の \(link) は \(expected) ではなく \(found) です")
@@ -123,15 +128,38 @@ extension Cause {
         switch self {
         case let .namespaceMissing(ns):
             return run("ip netns add \(ns)", en: "Create it", ja: "作成してください")
-        case let .linkMissing(ns, link, peer):
+        case let .linkMissing(ns, link, peer, kind):
             if let peer {
-                let cmds = "ip link add \(link) type veth peer name \(peer.name)`, then `ip link set \(link) netns \(ns)"
+                let add = "ip link add \(link) type veth peer name \(peer.name)"
+                // Made in the root namespace, an end that belongs there stays where it is.
+                if ns == "root" { return run(add, en: "Create the veth pair", ja: "veth ペアを作ってください") }
+                let cmds = "\(add)`, then `ip link set \(link) netns \(ns)"
                 return run(cmds, en: "Create the veth pair and move this end into \(ns)", ja: "veth ペアを作り、この端を \(ns) に移してください")
+            }
+            if let kind, kind != "veth" {
+                // A bridge is made where it belongs: it cannot be moved afterwards.
+                return run(Cause.createCommand(link: link, kind: kind, in: ns), en: "Create it there", ja: "そこに作成してください")
+            }
+            if ns == "root" {
+                return Localized(en: "Create it: `ip link add dev \(link) type TYPE`.", ja: "作成してください: `ip link add dev \(link) type TYPE`。")
             }
             return Localized(en: "Create \(link) and move it into \(ns) (`ip link set \(link) netns \(ns)`).",
                              ja: "\(link) を作成し、\(ns) に移してください (`ip link set \(link) netns \(ns)`)。")
         case let .linkInOtherNamespace(link, expected, found):
-            return run(inNamespace(found, "ip link set \(link) netns \(expected)"), en: "Move it", ja: "移動してください")
+            let move = Cause.moveCommand(link: link, from: found, to: expected)
+            if expected == "root" {
+                return Localized(en: "Move it back: `\(move)` ($$ is your shell, which runs in the root namespace).",
+                                 ja: "戻してください: `\(move)` ($$ はルートのネームスペースで動いているシェルのプロセス ID です)。")
+            }
+            return run(move, en: "Move it", ja: "移動してください")
+        case let .linkCannotMove(link, kind, expected, found):
+            if kind == Cause.loopbackKind {
+                return run(inNamespace(expected, "ip link set dev lo up"), en: "Every namespace has its own lo: use the one in \(expected)",
+                           ja: "lo はネームスペースごとにあります。\(expected) の lo を使ってください")
+            }
+            let commands = Cause.recreateCommands(link: link, kind: kind, from: found, to: expected)
+            return Localized(en: "Delete it there and create it in \(expected): `\(commands[0])`, then `\(commands[1])`.",
+                             ja: "そこで削除して \(expected) に作り直してください: `\(commands[0])` の後に `\(commands[1])`。")
         case let .linkWrongKind(ns, link, expected, _):
             return run(inNamespace(ns, "ip link del \(link)"), en: "Delete it and create it again as a \(expected)",
                        ja: "削除して \(expected) として作り直してください")
@@ -223,6 +251,36 @@ extension Cause {
             return Localized(en: "Check the server's --dhcp-range, then renew: `\(inNamespace(ns, "dhclient -r \(link)"))` and `\(client)`.",
                              ja: "サーバーの --dhcp-range を確認してから更新してください: `\(inNamespace(ns, "dhclient -r \(link)"))` の後に `\(client)`。")
         }
+    }
+
+    /// How the kernel's devices that cannot change namespace (NETIF_F_NETNS_LOCAL, `netns-local: on [fixed]` in
+    /// `ethtool -k`) are named by IFLA_INFO_KIND; `ip link set NAME netns NS` refuses them ("Invalid argument").
+    static let netnsLocalKinds: Set<String> = ["bridge", "bond", "team", "vrf", "openvswitch"]
+    /// The kind netcheck gives the loopback device, which has no IFLA_INFO_KIND.
+    static let loopbackKind = "loopback"
+
+    /// The kind of a device found in some namespace when it cannot be moved out of it, nil when it can.
+    static func netnsLocalKind(of link: Link) -> String? {
+        if link.isLoopback { return loopbackKind }
+        return link.kind.flatMap { netnsLocalKinds.contains($0) ? $0 : nil }
+    }
+
+    /// The book's command that creates a device of `kind` in `namespace` (`ip netns exec bridge ip link add dev br0
+    /// type bridge`, or without `ip netns exec` in the root namespace).
+    static func createCommand(link: String, kind: String, in namespace: String) -> String {
+        inNamespace(namespace, "ip link add dev \(link) type \(kind)")
+    }
+
+    /// Moves an interface from namespace `from` to namespace `to`. The root namespace has no name under
+    /// /run/netns (`netns root` is refused): an interface goes back there as `netns $$`, the namespace of the
+    /// learner's shell. Not `netns 1`: inside a sandbox (`netcheck demo --then`) process 1 is the host's.
+    static func moveCommand(link: String, from: String, to: String) -> String {
+        inNamespace(from, "ip link set \(link) netns \(to == "root" ? "$$" : to)")
+    }
+
+    /// Deleting a device that cannot be moved where it is, then creating it where it belongs.
+    static func recreateCommands(link: String, kind: String, from: String, to: String) -> [String] {
+        [inNamespace(from, "ip link del \(link)"), createCommand(link: link, kind: kind, in: to)]
     }
 
     /// The whole hint: the finding, then the fix.

@@ -26,11 +26,20 @@ extension Topology {
     static func found(_ expected: Interface, in place: World.Place, spec: LinkSpec?, world: World) -> Interface {
         let ns = place.label, name = expected.name
         guard let link = place.snapshot.link(named: name) else {
-            let elsewhere = world.find(link: name).map(\.place.label).filter { $0 != ns }
-            let problem = elsewhere.first.map { other in
-                Localized(en: "\(name) is in \(other), not in \(ns) (`ip link set \(name) netns \(ns)`)",
-                          ja: "\(name) は \(ns) ではなく \(other) にあります (`ip link set \(name) netns \(ns)`)")
-            } ?? Localized(en: "\(name) does not exist in \(ns)", ja: "\(ns) に \(name) がありません")
+            // The same advice as the link check: a move, or for a bridge a delete and a create.
+            let problem: Localized
+            switch LinkCheck.elsewhereCause(name, expected: ns, world: world) {
+            case let .linkInOtherNamespace(_, _, other)?:
+                let move = Cause.moveCommand(link: name, from: other, to: ns)
+                problem = Localized(en: "\(name) is in \(other), not in \(ns) (`\(move)`)",
+                                    ja: "\(name) は \(ns) ではなく \(other) にあります (`\(move)`)")
+            case let .linkCannotMove(_, kind, _, other)? where kind != Cause.loopbackKind:
+                let c = Cause.recreateCommands(link: name, kind: kind, from: other, to: ns)
+                problem = Localized(en: "\(name) is in \(other), not in \(ns); a \(kind) cannot change namespace: delete it and create it in \(ns) (`\(c[0])`, then `\(c[1])`)",
+                                    ja: "\(name) は \(ns) ではなく \(other) にあります。種類が \(kind) のデバイスはネームスペースを移せないので、削除して \(ns) に作り直してください (`\(c[0])` の後に `\(c[1])`)")
+            default:
+                problem = Localized(en: "\(name) does not exist in \(ns)", ja: "\(ns) に \(name) がありません")
+            }
             return Interface(name: name, kind: expected.kind, addresses: [], mac: nil, master: expected.master,
                              mark: .wrong, problems: [problem])
         }
@@ -41,8 +50,9 @@ extension Topology {
                                       ja: "\(ns) の \(name) は \(link.kind ?? "種類なし") で、\(kind) ではありません"))
         }
         if spec?.up ?? true, !link.isUp {
-            problems.append(Localized(en: "\(ns)/\(name) is down (`ip link set \(name) up`)",
-                                      ja: "\(ns) の \(name) が DOWN です (`ip link set \(name) up`)"))
+            let up = inNamespace(ns, "ip link set \(name) up")
+            problems.append(Localized(en: "\(ns)/\(name) is down (`\(up)`)",
+                                      ja: "\(ns) の \(name) が DOWN です (`\(up)`)"))
         }
         if let mac = expected.mac, link.mac?.description != mac {
             let has = link.mac?.description ?? "none"
@@ -52,8 +62,9 @@ extension Topology {
         }
         let master = link.masterIndex.flatMap { place.snapshot.link(index: $0)?.name }
         if let bridge = expected.master, master != bridge {
-            problems.append(Localized(en: "\(ns)/\(name) is not a port of \(bridge) (`ip link set \(name) master \(bridge)`)",
-                                      ja: "\(ns) の \(name) が \(bridge) のポートではありません (`ip link set \(name) master \(bridge)`)"))
+            let attach = inNamespace(ns, "ip link set \(name) master \(bridge)")
+            problems.append(Localized(en: "\(ns)/\(name) is not a port of \(bridge) (`\(attach)`)",
+                                      ja: "\(ns) の \(name) が \(bridge) のポートではありません (`\(attach)`)"))
         }
         for address in expected.addresses where !actual.contains(address) {
             let has = actual.isEmpty ? "none" : actual.joined(separator: ", ")

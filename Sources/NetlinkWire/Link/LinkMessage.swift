@@ -11,11 +11,12 @@ public struct LinkMessage: Equatable, Sendable {
     /// ARPHRD_* (1 Ethernet, 772 loopback).
     public var deviceType: UInt16
     public var index: Int32
-    /// IFF_* flags: IFF_UP 0x1, IFF_LOWER_UP 0x10000.
+    /// IFF_* flags: IFF_UP 0x1, IFF_LOOPBACK 0x8, IFF_LOWER_UP 0x10000.
     public var flags: UInt32
     public var attributes: [LinkAttribute]
 
     public static let flagUp: UInt32 = 0x1
+    public static let flagLoopback: UInt32 = 0x8
     public static let flagLowerUp: UInt32 = 0x10000
 
     public init(payload: [UInt8]) throws {
