@@ -2,6 +2,9 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/vfs.h>
+#include <linux/nsfs.h>
 #include "CNetlink.h"
 
 int nc_setns(int fd, int nstype) { return setns(fd, nstype); }
@@ -12,3 +15,9 @@ int nc_mount(const char *source, const char *target, const char *fstype, unsigne
 int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
 }
+
+long nc_fs_type(int fd) {
+    struct statfs st;
+    return fstatfs(fd, &st) == 0 ? (long)st.f_type : -1;
+}
+int nc_ns_type(int fd) { return ioctl(fd, NS_GET_NSTYPE); }

@@ -25,12 +25,13 @@ public struct Grader {
         self.askedFor = askedFor.flatMap { $0.id == exercise.id ? nil : $0 }
     }
 
-    /// What is left before the deadline, less a margin for judging and writing the report.
+    /// What is left before the deadline, less a margin for judging and writing the report: 150 ms, or a quarter of
+    /// what is left when that is less (a `--deadline 100` run still gives its probes most of its time).
     var remaining: Duration? {
         guard let deadline else { return nil }
         let now = Grader.monotonicNanoseconds()
         let left = deadline > now ? Int64(deadline - now) : 0
-        return .nanoseconds(max(0, left - 150_000_000))
+        return .nanoseconds(max(0, left - min(150_000_000, left / 4)))
     }
 
     /// Runs every check of `plan` and returns them in plan order, still in both languages.
@@ -38,10 +39,13 @@ public struct Grader {
         let world = World(namespaces: exercise.namespaces)
         world.deadline = deadline
         var timeout = Duration.milliseconds(probeTimeoutMs)
-        if let remaining, remaining < timeout { timeout = remaining }
+        var cutShort = false
+        if let remaining, remaining < timeout { timeout = remaining; cutShort = true }
         var probing = Probing(plan: plan, world: world, timeout: timeout)
         probing.latest = remaining
-        let probes = probing.run()
+        var probes = probing.run()
+        probes.timeoutMs = Int(Monotonic.milliseconds(timeout))
+        probes.timeoutCutByDeadline = cutShort
         return plan.checks.map { check in
             (check, evaluate(check, world: world, probes: probes))
         }
@@ -90,8 +94,8 @@ public struct Grader {
         case .sysctl(let spec): return SysctlCheck.evaluate(spec, world: world)
         case .route(let spec): return RouteCheck.evaluate(spec, world: world)
         case .reachability(let spec):
-            return ReachabilityCheck.evaluate(spec, outcome: probes.echo[check.id], timeoutMs: probeTimeoutMs,
-                                              exercise: exercise, world: world)
+            return ReachabilityCheck.evaluate(spec, outcome: probes.echo[check.id], timeoutMs: probes.timeoutMs,
+                                              cutByDeadline: probes.timeoutCutByDeadline, exercise: exercise, world: world)
         case let .frames(ping, spec, frame):
             return FramesCheck.evaluate(spec, frame, outcome: probes.echo[ping], capture: probes.captures[check.id],
                                         exercise: exercise, world: world)

@@ -24,6 +24,10 @@ struct ProbeResults {
     /// The sockets of each namespace with services, before and after the conversations, by namespace name.
     var sockets: [String: ServiceSockets] = [:]
 
+    /// How long the probes waited (ms), and whether the run's deadline cut that below --timeout.
+    var timeoutMs = 0
+    var timeoutCutByDeadline = false
+
     static func insideKey(_ id: String) -> String { id + "#inside" }
     static func outsideKey(_ id: String) -> String { id + "#outside" }
 }

@@ -33,14 +33,63 @@ public final class NetworkNamespace: @unchecked Sendable, CustomStringConvertibl
 
     deinit { close(fd) }
 
-    /// Opens `/run/netns/NAME`, like `ip netns exec NAME` does. Throws ENOENT when there is no such namespace.
+    /// Opens `/run/netns/NAME`, like `ip netns exec NAME` does. Throws ENOENT when there is no such namespace, and
+    /// an error with `entry` set when the entry is something else (see `openEntry(path:name:)`).
     public static func named(_ name: String) throws -> NetworkNamespace {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
             throw KernelError("open \(directory)/\(name)", namespace: name, errno: ENOENT)
         }
-        let fd = open("\(directory)/\(name)", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw KernelError("open \(directory)/\(name)", namespace: name, errno: Glibc.errno) }
+        return try openEntry(path: Array("\(directory)/\(name)".utf8), name: name)
+    }
+
+    /// Opens an entry of /run/netns by its bytes (a name need not be UTF-8), labelled `name`.
+    public static func named(raw: [UInt8], name: String) throws -> NetworkNamespace {
+        guard !raw.isEmpty, !raw.contains(UInt8(ascii: "/")), raw != [0x2e], raw != [0x2e, 0x2e] else {
+            throw KernelError("open \(directory)/\(name)", namespace: name, errno: ENOENT)
+        }
+        return try openEntry(path: Array(directory.utf8) + [UInt8(ascii: "/")] + raw, name: name)
+    }
+
+    /// Opens a namespace file without waiting on it or following it: lstat first (a symbolic link or anything but a
+    /// regular file is reported, never opened), then open(O_NONBLOCK | O_NOFOLLOW), then the file must be on nsfs
+    /// and a network namespace (NS_GET_NSTYPE). A FIFO put there by a learner cannot block netcheck.
+    static func openEntry(path: [UInt8], name: String) throws -> NetworkNamespace {
+        let operation = "open \(directory)/\(name)"
+        let cPath = path.map { CChar(bitPattern: $0) } + [0]
+        var st = stat()
+        guard lstat(cPath, &st) == 0 else { throw KernelError(operation, namespace: name, errno: Glibc.errno) }
+        if st.st_mode & S_IFMT == S_IFLNK {
+            var target = [CChar](repeating: 0, count: 4096)
+            let n = readlink(cPath, &target, target.count - 1)
+            let text = n > 0 ? String(decoding: target[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+            throw KernelError(operation, namespace: name, errno: ELOOP, entry: .symlink(target: text))
+        }
+        if let kind = fileKind(st.st_mode) { throw KernelError(operation, namespace: name, errno: EINVAL, entry: .notAFile(kind: kind)) }
+        let fd = Glibc.open(cPath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw KernelError(operation, namespace: name, errno: Glibc.errno) }
+        func refuse(_ problem: NamespaceEntryProblem) -> KernelError {
+            close(fd)
+            return KernelError(operation, namespace: name, errno: EINVAL, entry: problem)
+        }
+        // Between lstat and open the entry may have been replaced: look again at what was opened.
+        guard fstat(fd, &st) == 0 else { let e = Glibc.errno; close(fd); throw KernelError("fstat", namespace: name, errno: e) }
+        if let kind = fileKind(st.st_mode) { throw refuse(.notAFile(kind: kind)) }
+        guard nc_fs_type(fd) == nc_NSFS_MAGIC else { throw refuse(.notANamespace) }
+        guard nc_ns_type(fd) == nc_CLONE_NEWNET else { throw refuse(.otherNamespaceType) }
         return try NetworkNamespace(fd: fd, name: name)
+    }
+
+    /// "a FIFO", "a directory", … for anything that is not a regular file; nil for a regular file.
+    static func fileKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO"
+        case S_IFDIR: return "a directory"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a regular file"
+        }
     }
 
     /// The namespace of the calling thread: the learner's root namespace when netcheck starts.
@@ -50,13 +99,17 @@ public final class NetworkNamespace: @unchecked Sendable, CustomStringConvertibl
         return try NetworkNamespace(fd: fd, name: nil)
     }
 
-    /// The names under /run/netns, sorted (`ip netns list`). Empty when the directory does not exist.
-    public static func listNames() throws -> [String] {
-        guard let names = Directory.entries(directory) else {
+    /// The names under /run/netns, sorted (`ip netns list`). Empty when the directory does not exist. A name that is
+    /// not UTF-8 comes with its bytes escaped (`ns\xff`); open it with `named(raw:name:)`.
+    public static func listNames() throws -> [String] { try listEntries().map(\.name) }
+
+    /// The entries under /run/netns, sorted by name: how to print each, and its bytes.
+    public static func listEntries() throws -> [(name: String, raw: [UInt8])] {
+        guard let entries = Directory.rawEntries(directory) else {
             if Glibc.errno == ENOENT { return [] }
             throw KernelError("opendir \(directory)", errno: Glibc.errno)
         }
-        return names.sorted()
+        return entries.map { (name: Directory.displayName($0), raw: $0) }.sorted { $0.name < $1.name }
     }
 
     /// Runs `body` on the calling thread inside this namespace, then returns the thread to the namespace it

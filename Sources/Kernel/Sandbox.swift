@@ -207,8 +207,14 @@ public enum Sandbox {
             return stat(path, &st) == 0 ? [UInt64(st.st_dev), UInt64(st.st_ino)] : nil
         }
         if let own = identity("/proc/thread-self/ns/net") { namespaces.insert(own) }
-        for name in Directory.entries(NetworkNamespace.directory) ?? [] {
-            if let id = identity("\(NetworkNamespace.directory)/\(name)") { namespaces.insert(id) }
+        for raw in Directory.rawEntries(NetworkNamespace.directory) ?? [] {
+            let path = String(decoding: Array(NetworkNamespace.directory.utf8) + [UInt8(ascii: "/")], as: UTF8.self)
+            var st = stat()
+            // By bytes (a name need not be UTF-8); stat never blocks, whatever the entry is.
+            let ok = (Array(path.utf8) + raw + [0]).withUnsafeBufferPointer { p in
+                p.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &st) == 0 }
+            }
+            if ok { namespaces.insert([UInt64(st.st_dev), UInt64(st.st_ino)]) }
         }
         var killed = 0
         let me = getpid()

@@ -6,19 +6,27 @@ import Kernel
 enum Preflight {
     static let capNetAdmin = 12
     static let capNetRaw = 13
+    /// setns(2) into a network namespace needs it (and CAP_SYS_ADMIN over the namespace's user namespace).
+    static let capSysAdmin = 21
 
     static func problem() -> Failure? {
+        // A learner's machine may hold more namespaces than the default 1024 descriptors: netcheck keeps one open per
+        // namespace it reads.
+        FileLimit.raise()
         let caps = effectiveCapabilities()
         var missing: [String] = []
         if let caps {
             if caps & (1 << UInt64(capNetAdmin)) == 0 { missing.append("CAP_NET_ADMIN") }
             if caps & (1 << UInt64(capNetRaw)) == 0 { missing.append("CAP_NET_RAW") }
+            if caps & (1 << UInt64(capSysAdmin)) == 0 { missing.append("CAP_SYS_ADMIN") }
         } else if geteuid() != 0 {
             missing = ["root"]
         }
         if !missing.isEmpty {
-            let who = geteuid() == 0 ? "this process lacks \(missing.joined(separator: " and "))" : "netcheck must run as root"
-            return .environment("\(who) to enter namespaces and send probes; run it with sudo: `sudo netcheck \(CommandLine.arguments.dropFirst().joined(separator: " "))`")
+            if geteuid() == 0 {
+                return .environment("this process lacks \(missing.joined(separator: ", ")), which netcheck needs to enter namespaces (setns) and send probes: run it as root with its capabilities (a container needs --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add NET_RAW)")
+            }
+            return .environment("netcheck must run as root to enter namespaces and send probes; run it with sudo: `sudo netcheck \(CommandLine.arguments.dropFirst().joined(separator: " "))`")
         }
         if access(NetworkNamespace.directory, F_OK) == 0 && access(NetworkNamespace.directory, R_OK | X_OK) != 0 {
             return .environment("\(NetworkNamespace.directory) is not readable: \(String(cString: strerror(errno)))")

@@ -17,6 +17,13 @@ final class HintTests: XCTestCase {
         let dnsmasq = "ip netns exec server dnsmasq --dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0 --interface=s-veth0 --port 0 --no-resolv --no-daemon"
         return [
             .namespaceMissing(namespace: "ns1"),
+            .namespaceUnusable(namespace: "ns1", problem: .symlink(target: "/proc/1234/ns/net")),
+            .namespaceUnusable(namespace: "ns1", problem: .notAFile(kind: "a FIFO")),
+            .namespaceUnusable(namespace: "ns1", problem: .notAFile(kind: "a directory")),
+            .namespaceUnusable(namespace: "ns1", problem: .notANamespace),
+            .namespaceUnusable(namespace: "ns1", problem: .otherNamespaceType),
+            .namespaceUnusable(namespace: "ns1", problem: .sameAsRoot),
+            .namespaceUnusable(namespace: "ns1", problem: .sameAs(["ns2"])),
             .linkMissing(namespace: "ns1", link: "ns1-veth0", peer: ns2),
             .linkMissing(namespace: "ns1", link: "ns1-veth0", peer: nil),
             .linkInOtherNamespace(link: "ns2-veth0", expected: "ns2", found: "root"),
@@ -89,6 +96,7 @@ final class HintTests: XCTestCase {
     static func caseName(_ cause: Cause) -> String {
         switch cause {
         case .namespaceMissing: return "namespaceMissing"
+        case .namespaceUnusable: return "namespaceUnusable"
         case .linkMissing: return "linkMissing"
         case .linkInOtherNamespace: return "linkInOtherNamespace"
         case .linkCannotMove: return "linkCannotMove"
@@ -123,7 +131,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 32
+    static let caseCount = 33
 
     func testEveryCauseHasBothLanguagesAndACommand() {
         for cause in samples {

@@ -30,8 +30,13 @@ struct GradedRun {
 /// keeps promiscuity and allmulti: watching the wire must not change them.
 let stateDump = #"""
 dump_state() {
-  for ns in "" $(ip netns list | cut -d' ' -f1 | sort); do
+  # The namespaces by their files, not `ip netns list`: iproute2 opens each entry, and a FIFO there (a hostile
+  # test puts one) would block it. Only regular files that are not links can be namespaces made by ip netns add.
+  local f names=""
+  for f in /run/netns/*; do [ -f "$f" ] && [ ! -L "$f" ] && names="$names ${f#/run/netns/}"; done
+  for ns in "" $names; do
     x=""; [ -n "$ns" ] && x="ip netns exec $ns"
+    [ -n "$ns" ] && ! $x true 2>/dev/null && { echo "== $ns: not a namespace"; continue; }
     echo "== namespace ${ns:-root}"
     $x ip -d -j link show | sed -E 's/"(tx|rx)_queue_len":[0-9]+//g; s/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g; s/"[a-z_]*_timer":[0-9.]+,?//g'
     $x ip -4 -j address show | sed -E 's/"(NO-CARRIER|LOWER_UP|M-DOWN)",?//g; s/,?"operstate":"[A-Z]+"//g; s/_life_time":4294967295/_life_time":"forever"/g; s/_life_time":[0-9]+/_life_time":"finite"/g'

@@ -25,6 +25,11 @@ static const int nc_CLONE_NEWNET = 0x40000000;
 int nc_setns(int fd, int nstype);
 int nc_unshare(int flags);
 int nc_mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data);
+/* What a file under /run/netns really is: fstatfs(2)'s f_type (NSFS_MAGIC 0x6e736673 for a namespace file), and
+   ioctl(NS_GET_NSTYPE) (CLONE_NEWNET for a network namespace). -1 with errno set when it cannot be told. */
+static const long nc_NSFS_MAGIC = 0x6e736673;
+long nc_fs_type(int fd);
+int nc_ns_type(int fd);
 /* posix_spawn_file_actions_addchdir_np (glibc 2.29), likewise hidden behind _GNU_SOURCE. */
 int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 #endif

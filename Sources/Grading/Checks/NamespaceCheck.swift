@@ -12,6 +12,8 @@ enum NamespaceCheck {
                                                        ja: "\(ns) があり、インターフェースは \(names.joined(separator: "、"))"))
         case .failure(let e)? where e.errno == ENOENT:
             return .fail(expected, cause: .namespaceMissing(namespace: ns))
+        case .failure(let e)? where e.entry != nil:
+            return .fail(expected, cause: .namespaceUnusable(namespace: ns, problem: e.entry!))
         case .failure(let e)?:
             return .error(expected, e)
         case nil:

@@ -23,7 +23,7 @@ enum ReachabilityCheck {
 
     /// "ping 198.51.100.1 from ns1: 100% loss", in the words of ping(8) (in Japanese, ping's words where they
     /// are the message, 「100% パケットロス」 for its summary line).
-    static func describe(_ outcome: EchoOutcome, spec: ReachabilitySpec, timeoutMs: Int) -> Localized {
+    static func describe(_ outcome: EchoOutcome, spec: ReachabilitySpec, timeoutMs: Int, cutByDeadline: Bool = false) -> Localized {
         let head = "ping \(spec.to) from \(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + ": "
         let headJa = "\(spec.from)" + (spec.source.map { " (\($0))" } ?? "") + " から \(spec.to) への ping: "
         switch outcome {
@@ -40,12 +40,15 @@ enum ReachabilityCheck {
         case let .sendFailed(e):
             let text = String(cString: strerror(e))
             return Localized(en: head + text, ja: headJa + text)
+        case .timeout where cutByDeadline:
+            return Localized(en: head + "100% loss (no reply within \(timeoutMs) ms, all the run's --deadline left for it)",
+                             ja: headJa + "\(timeoutMs) ms 以内に応答なし (100% パケットロス、--deadline の残りがそれだけでした)")
         case .timeout:
             return Localized(en: head + "100% loss (no reply within \(timeoutMs) ms)", ja: headJa + "\(timeoutMs) ms 以内に応答なし (100% パケットロス)")
         }
     }
 
-    static func evaluate(_ spec: ReachabilitySpec, outcome: Result<EchoOutcome, Error>?, timeoutMs: Int,
+    static func evaluate(_ spec: ReachabilitySpec, outcome: Result<EchoOutcome, Error>?, timeoutMs: Int, cutByDeadline: Bool = false,
                          exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec)
         guard world.place(spec.from) != nil, let outcome else {
@@ -56,7 +59,7 @@ enum ReachabilityCheck {
         case .failure(let e): return .error(expected, e)
         case .success(let o): result = o
         }
-        let observed = describe(result, spec: spec, timeoutMs: timeoutMs)
+        let observed = describe(result, spec: spec, timeoutMs: timeoutMs, cutByDeadline: cutByDeadline)
         let fallback = spec.hint ?? Localized(
             en: "Follow the packet: check the routes (`ip netns exec NS ip route`) and watch with `ip netns exec NS tcpdump -tnl -i IFACE icmp`.",
             ja: "パケットの通り道を確かめてください: 経路 (`ip netns exec NS ip route`) を見て、`ip netns exec NS tcpdump -tnl -i IFACE icmp` で観察しましょう。")
@@ -84,7 +87,15 @@ enum ReachabilityCheck {
         }
         if case let .reply(_, ttl, _) = result {
             guard let want = spec.ttl, ttl != want else { return .pass(expected, observed: observed) }
-            return .fail(expected, observed: observed, hint: ttlHint(spec, got: ttl, want: want, world: world, fallback: fallback))
+            // Exercises count routers from Linux's initial TTL, 64. A replier set to start elsewhere
+            // (net.ipv4.ip_default_ttl) crossed the same routers if the difference is the same.
+            let initial = initialTTL(of: spec.to, world: world)
+            if initial != 64, Int(initial) - Int(ttl) == 64 - Int(want) {
+                return .pass(expected, observed: Localized(
+                    en: observed.en + "; the replier starts at TTL \(initial) (net.ipv4.ip_default_ttl), so that is \(64 - Int(want)) router(s), as with TTL \(want)",
+                    ja: observed.ja + "。応答した側の TTL の初期値は \(initial) (net.ipv4.ip_default_ttl) なので、TTL \(want) と同じくルーター \(64 - Int(want)) 台を通っています"))
+            }
+            return .fail(expected, observed: observed, hint: ttlHint(spec, got: ttl, want: want, initial: initial, world: world, fallback: fallback))
         }
         let walk = PathWalk(world: world, exercise: exercise)
         if let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to) {
@@ -122,13 +133,27 @@ enum ReachabilityCheck {
     }
 
     /// The reply came, but over a different number of routers than the exercise builds.
-    static func ttlHint(_ spec: ReachabilitySpec, got: UInt8, want: UInt8, world: World, fallback: Localized) -> Localized {
+    /// The TTL the owner of `address` gives the packets it sends (net.ipv4.ip_default_ttl, 64 unless changed).
+    static func initialTTL(of address: IPv4Address, world: World) -> UInt8 {
+        guard let owner = world.owners(of: address).first,
+              case .success(let value?) = world.sysctl(owner.place.label, "net.ipv4.ip_default_ttl"),
+              let ttl = UInt8(value.filter { !$0.isWhitespace }), ttl > 0 else { return 64 }
+        return ttl
+    }
+
+    static func ttlHint(_ spec: ReachabilitySpec, got: UInt8, want: UInt8, initial: UInt8 = 64, world: World, fallback: Localized) -> Localized {
         let owners = world.owners(of: spec.to).map(\.place.label)
         if owners.contains(spec.from) {
             return Localized(en: "\(spec.to) is configured in \(spec.from) itself, so the reply never crossed a router. Remove it there.",
                              ja: "\(spec.to) が \(spec.from) 自身に設定されているため、応答がルーターを通っていません。そこから削除してください。")
         }
-        let crossed = 64 - Int(got), expected = 64 - Int(want)
+        let crossed = Int(initial) - Int(got), expected = 64 - Int(want)
+        guard crossed >= 0 else {
+            // More than the replier starts with: its TTL is not what netcheck read (the reply came from elsewhere).
+            return Localized.join([Localized(
+                en: "The reply's TTL \(got) is above \(spec.to)'s initial TTL \(initial): it did not come from where the exercise expects.",
+                ja: "応答の TTL \(got) は \(spec.to) の TTL の初期値 \(initial) より大きく、演習の想定とは別の場所から返っています。"), fallback], en: " ", ja: "")
+        }
         return Localized.join([Localized(
             en: "The reply crossed \(crossed) router(s) instead of \(expected): the packets take another path than the exercise builds.",
             ja: "応答が通ったルーターは \(expected) 台ではなく \(crossed) 台です。演習とは別の経路を通っています。"), fallback], en: " ", ja: "")

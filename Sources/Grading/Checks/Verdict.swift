@@ -44,7 +44,7 @@ public struct Verdict: Sendable {
 /// Reasons for skipping, pointing at the check that carries the hint.
 enum SkipReason {
     static func namespaceMissing(_ ns: String) -> Localized {
-        Localized(en: "namespace \(ns) does not exist (see \(ns).netns)", ja: "ネットワークネームスペース \(ns) がありません (\(ns).netns を参照)")
+        Localized(en: "namespace \(ns) is not there to look into (see \(ns).netns)", ja: "ネットワークネームスペース \(ns) を調べられません (\(ns).netns を参照)")
     }
 
     static func linkMissing(_ ns: String, _ link: String, check: String) -> Localized {

@@ -1,3 +1,4 @@
+import Kernel
 import NetlinkWire
 
 /// Why something does not work, as far as netcheck could tell. Each cause knows what to say about itself and
@@ -5,6 +6,9 @@ import NetlinkWire
 public enum Cause: Hashable, Sendable {
     // Namespaces and links
     case namespaceMissing(namespace: String)
+    /// /run/netns/NS is there but is no namespace of its own: a FIFO, a link, a plain file, another kind of
+    /// namespace, or the root namespace (or another of the exercise's) under this name.
+    case namespaceUnusable(namespace: String, problem: NamespaceEntryProblem)
     /// `kind`: what the exercise declares it as (a bridge is created where it belongs, a veth end moved there).
     case linkMissing(namespace: String, link: String, peer: Endpoint?, kind: String? = nil)
     /// The interface exists, but in another namespace (`root` when it was never moved).

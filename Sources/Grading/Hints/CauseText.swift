@@ -12,6 +12,28 @@ extension Cause {
         switch self {
         case let .namespaceMissing(ns):
             return Localized(en: "namespace \(ns) does not exist", ja: "ネットワークネームスペース \(ns) がありません")
+        case let .namespaceUnusable(ns, problem):
+            let path = "/run/netns/\(ns)"
+            switch problem {
+            case .symlink(let target):
+                return Localized(en: "\(path) is a symbolic link to \(target), not a namespace made by `ip netns add \(ns)`",
+                                 ja: "\(path) は \(target) へのシンボリックリンクで、`ip netns add \(ns)` で作ったネームスペースではありません")
+            case .notAFile(let kind):
+                let ja = ["a FIFO": "FIFO", "a directory": "ディレクトリ", "a socket": "ソケット", "a device": "デバイスファイル"][kind] ?? "通常のファイル以外"
+                let word = ja.first.map { $0.isASCII } == true ? " \(ja) " : ja
+                return Localized(en: "\(path) is \(kind), not a namespace", ja: "\(path) は\(word)で、ネームスペースではありません")
+            case .notANamespace:
+                return Localized(en: "\(path) is a plain file, not a namespace (an `ip netns add` that did not finish, or a file made by hand)",
+                                 ja: "\(path) はただのファイルで、ネームスペースではありません (途中で終わった `ip netns add` か、手で作ったファイルです)")
+            case .otherNamespaceType:
+                return Localized(en: "\(path) is a namespace, but not a network namespace", ja: "\(path) はネームスペースですが、ネットワークネームスペースではありません")
+            case .sameAsRoot:
+                return Localized(en: "\(ns) is the root namespace itself (\(path) links to it or is bind-mounted from it): what is \"in \(ns)\" is on the host, not in a namespace of its own",
+                                 ja: "\(ns) はルートのネットワークネームスペースそのものです (\(path) がそれを指しています)。\(ns) の中にあるように見えるものはホストにあり、専用のネームスペースにはありません")
+            case .sameAs(let others):
+                return Localized(en: "\(ns) is the same namespace as \(others.joined(separator: ", ")): each needs a namespace of its own",
+                                 ja: "\(ns) は \(others.joined(separator: "、")) と同じネームスペースです。それぞれに専用のネームスペースが必要です")
+            }
         case let .linkMissing(ns, link, _, _):
             return Localized(en: "\(ns) has no interface \(link)", ja: "\(ns) にインターフェース \(link) がありません")
         case let .linkInOtherNamespace(link, expected, found):
@@ -128,6 +150,13 @@ extension Cause {
         switch self {
         case let .namespaceMissing(ns):
             return run("ip netns add \(ns)", en: "Create it", ja: "作成してください")
+        case let .namespaceUnusable(ns, problem):
+            if case .notAFile("a directory") = problem {
+                return run("rmdir /run/netns/\(ns)`, then `ip netns add \(ns)", en: "Remove it and create the namespace as the book does",
+                           ja: "削除して、本のとおりにネームスペースを作ってください")
+            }
+            return run("ip netns delete \(ns)`, then `ip netns add \(ns)", en: "Remove it and create the namespace as the book does",
+                       ja: "削除して、本のとおりにネームスペースを作ってください")
         case let .linkMissing(ns, link, peer, kind):
             if let peer {
                 let add = "ip link add \(link) type veth peer name \(peer.name)"

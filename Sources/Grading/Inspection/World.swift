@@ -1,3 +1,4 @@
+import Glibc
 import Kernel
 import NetlinkWire
 
@@ -17,6 +18,8 @@ public final class World {
     /// The namespaces the exercise names, by name: found, or why not (ENOENT: `ip netns add` was not run).
     public private(set) var named: [String: Result<Place, KernelError>] = [:]
     private var extraLoaded = false
+    /// Namespaces outside the exercise that could not be read for lack of file descriptors.
+    public private(set) var unreadable: [String] = []
     private var extras: [Place] = []
     private var sysctls: [String: Result<String?, KernelError>] = [:]
     private var lookups: [String: Result<RouteLookup, KernelError>] = [:]
@@ -27,6 +30,23 @@ public final class World {
 
     public init(namespaces: [String]) {
         for name in namespaces { named[name] = Self.inspect(name: name) }
+        // A name under /run/netns may lead to the namespace netcheck runs in (`ln -s /proc/$$/ns/net`, a bind mount of
+        // it), or two names to one namespace: then nothing built "in" them was built in a namespace of its own, and
+        // everything that needs them is skipped (the one failing check is NS.netns).
+        let own = try? NetworkNamespace.current().identity
+        var byIdentity: [NetworkNamespace.Identity: [String]] = [:]
+        for (name, result) in named where name != Self.rootName {
+            if case .success(let place) = result { byIdentity[place.namespace.identity, default: []].append(name) }
+        }
+        for (identity, names) in byIdentity {
+            for name in names {
+                let problem: NamespaceEntryProblem? = identity == own ? .sameAsRoot
+                    : names.count > 1 ? .sameAs(names.filter { $0 != name }.sorted()) : nil
+                if let problem {
+                    named[name] = .failure(KernelError("open \(NetworkNamespace.directory)/\(name)", namespace: name, errno: EEXIST, entry: problem))
+                }
+            }
+        }
     }
 
     /// When diagnosis must stop (CLOCK_MONOTONIC ns): past it, failures are reported without the path walk.
@@ -81,8 +101,17 @@ public final class World {
         if !extraLoaded {
             extraLoaded = true
             if case .success(let root) = Self.inspect(name: nil) { extras.append(root) }
-            for name in (try? NetworkNamespace.listNames()) ?? [] where named[name] == nil {
-                if case .success(let p) = Self.inspect(name: name) { extras.append(p) }
+            // By their bytes: a name that is not UTF-8 is still a namespace the diagnosis must see.
+            for entry in (try? NetworkNamespace.listEntries()) ?? [] where named[entry.name] == nil {
+                let place = Result { () throws -> Place in
+                    let ns = try NetworkNamespace.named(raw: entry.raw, name: entry.name)
+                    return Place(name: entry.name, namespace: ns, snapshot: try ns.snapshot())
+                }
+                switch place {
+                case .success(let p): extras.append(p)
+                case .failure(let e as KernelError) where e.errno == EMFILE || e.errno == ENFILE: unreadable.append(entry.name)
+                case .failure: break   // not a namespace (a FIFO, a link): nothing to diagnose in it
+                }
             }
         }
         return extras
