@@ -149,6 +149,9 @@ extension NetworkNamespace {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 64)
         let n = read(fd, &buffer, buffer.count)
-        return n > 0 ? String(decoding: buffer[0..<n].prefix { $0 != 0x0a }, as: UTF8.self) : "?"
+        // The kernel ends the name with a newline; the name itself may hold one too (prctl PR_SET_NAME takes any
+        // bytes), and everything before the last byte is the learner's.
+        let name = buffer[0..<max(0, n)]
+        return n > 0 ? String(decoding: name.last == 0x0a ? name.dropLast() : name, as: UTF8.self) : "?"
     }
 }

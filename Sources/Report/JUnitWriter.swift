@@ -6,6 +6,9 @@ public struct JUnitWriter: Sendable {
     public init() {}
 
     public func write(_ report: Report) -> String {
+        // XML 1.0 cannot carry most control characters even as references: escaped visibly first, as in the text
+        // report, rather than dropped.
+        let report = report.printable
         func count(_ s: CheckStatus) -> Int { report.checks.filter { $0.status == s }.count }
         let time = Self.seconds(report.durationMs)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
@@ -45,7 +48,8 @@ public struct JUnitWriter: Sendable {
     }
 
     /// Text safe in XML 1.0 content and attribute values: the five special characters as entities, other
-    /// characters XML 1.0 does not allow (control characters, U+FFFE, U+FFFF) dropped. Tab and newline are
+    /// characters XML 1.0 does not allow (control characters, U+FFFE, U+FFFF) dropped; `write` has escaped them
+    /// visibly (`TerminalText`) before, so nothing of a report is lost here. Tab and newline are
     /// character references in attributes (where a parser would turn them into spaces), carriage return always.
     static func escape(_ s: String, attribute: Bool = true) -> String {
         var out = ""

@@ -36,21 +36,35 @@ public enum Summary {
         rows.sorted { ($0.learner, $0.exercise) < ($1.learner, $1.exercise) }
     }
 
-    /// The cells of a row, in `header` order.
-    static func cells(_ row: SummaryRow) -> [String] {
-        [row.learner, row.exercise, format(row.score), format(row.maxScore), row.passed ? "true" : "false",
-         row.failed.isEmpty ? "-" : row.failed.joined(separator: " ")]
+    /// The cells of a row, in `header` order. Learner, exercise and check ids come from report files (the learner
+    /// from a folder name): escaped like everything printed (`TerminalText`), and with `formulaSafe` set, kept from
+    /// reading as a spreadsheet formula. netcheck's own "-" for no failed check stays as it is.
+    static func cells(_ row: SummaryRow, formulaSafe: Bool = false) -> [String] {
+        func text(_ s: String) -> String {
+            let printable = TerminalText.escape(s)
+            return formulaSafe ? csvFormulaSafe(printable) : printable
+        }
+        return [text(row.learner), text(row.exercise), format(row.score), format(row.maxScore), row.passed ? "true" : "false",
+                row.failed.isEmpty ? "-" : text(row.failed.joined(separator: " "))]
     }
 
-    /// CSV per RFC 4180: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF, quotes doubled.
+    /// CSV per RFC 4180: CRLF line ends, a field quoted when it holds a comma, quote, CR or LF, quotes doubled;
+    /// a cell that would start a formula gets a leading `'`.
     public static func csv(_ rows: [SummaryRow]) -> String {
-        ([header] + rows.map(cells)).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
+        ([header] + rows.map { cells($0, formulaSafe: true) }).map { $0.map(csvField).joined(separator: ",") + "\r\n" }.joined()
     }
 
-    /// A Markdown pipe table; `|` in a cell is escaped and line breaks become spaces.
+    /// A Markdown pipe table; `|` in a cell is escaped, and line breaks and other controls are escaped visibly.
     public static func markdown(_ rows: [SummaryRow]) -> String {
         func line(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
         return line(header) + line(header.map { _ in "---" }) + rows.map { line(cells($0).map(markdownCell)) }.joined()
+    }
+
+    /// A cell a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR: OWASP's CSV injection
+    /// list) with a leading `'`, which makes it text.
+    static func csvFormulaSafe(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        return "'" + s
     }
 
     static func csvField(_ s: String) -> String {

@@ -11,6 +11,9 @@ public struct TextRenderer: Sendable {
     }
 
     public func render(_ report: Report) -> String {
+        // Learner text (names, process names, page titles, rules) can hold terminal controls: escaped before the
+        // colours are added.
+        let report = report.printable
         var lines: [String] = [paint(report.title, bold) + "  (\(report.exercise))"]
         if let g = report.gradedAs { lines.append(Self.gradedAsLine(g, language: language)) }
         lines.append("")

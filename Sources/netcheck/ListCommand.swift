@@ -1,5 +1,6 @@
 import ArgumentParser
 import Grading
+import Report
 
 /// `netcheck list`: the exercises, with chapter and title.
 struct ListCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct ListCommand: ParsableCommand {
         let rows: [(String, String, String)] = ids.map { id in
             do {
                 let e = try catalog.load(id)
-                return (id, e.chapter > 0 ? String(e.chapter) : "-", e.title.text(output.language))
+                return (id, e.chapter > 0 ? String(e.chapter) : "-", TerminalText.escape(e.title.text(output.language)))
             } catch {
                 broken = true
                 printError("netcheck: \(error)")

@@ -94,10 +94,21 @@ extension Failure {
     }
 }
 
+/// One line on stderr. Messages quote file names, exercise ids and exercise-file text: escaped (`TerminalText`),
+/// so that the error stays one line and cannot clear the screen.
 func printError(_ text: String) {
-    var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
-    _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    writeAll(STDERR_FILENO, TerminalText.escape(text.hasSuffix("\n") ? String(text.dropLast()) : text) + "\n")
+}
+
+/// All of `text` to `fd`, by its byte count (a C string would end at a NUL), retrying short writes and EINTR.
+func writeAll(_ fd: Int32, _ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return }
+        bytes = bytes.dropFirst(n)
+    }
 }
 
 enum Environment {

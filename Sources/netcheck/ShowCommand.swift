@@ -35,8 +35,8 @@ struct ShowCommand: ParsableCommand {
             // What exists is drawn against the layout `check` would grade.
             let graded = LayoutMatch.choose(loaded, variants: variants)
             if graded.id != loaded.id {
-                let line = TextRenderer.gradedAsLine(GradedAs(exercise: graded.id, layout: (graded.layout ?? graded.title).text(language)),
-                                                     language: language)
+                let line = TerminalText.escape(TextRenderer.gradedAsLine(GradedAs(exercise: graded.id, layout: (graded.layout ?? graded.title).text(language)),
+                                                     language: language))
                 note = format == .dot ? "// \(loaded.id): \(line)\n" : "\(loaded.id): \(line)\n\n"
                 loaded = graded
             }

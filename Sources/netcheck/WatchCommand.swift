@@ -69,7 +69,5 @@ struct WatchCommand: ParsableCommand {
         e.links.contains { $0.namespace == World.rootName } || e.forwarding.contains { $0.namespace == World.rootName }
     }
 
-    func write(_ text: String) {
-        _ = text.withCString { Glibc.write(STDOUT_FILENO, $0, strlen($0)) }
-    }
+    func write(_ text: String) { writeAll(STDOUT_FILENO, text) }
 }

@@ -1,5 +1,6 @@
 import Kernel
 import NetlinkWire
+import Report
 
 /// The command to run in a namespace, as the book writes it.
 func inNamespace(_ namespace: String, _ command: String) -> String {
@@ -111,20 +112,25 @@ extension Cause {
             let whatJa = kind == "dnat" ? " DNAT" : "送信元 NAT (MASQUERADE または SNAT)"
             return Localized(en: "\(ns) has no \(what) rule", ja: "\(ns) に\(whatJa) のルールがありません")
         case let .natWrongInterface(ns, rule, found, expected, _):
+            let (rule, found) = (Self.quoted(rule), Self.quoted(name: found))
             return Localized(en: "the NAT rule in \(ns) (`\(rule)`) applies to packets leaving \(found), but they leave by \(expected)",
                              ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) から出るパケットが対象ですが、パケットは \(expected) から出ます")
         case let .natWrongChain(ns, rule, found, expected, _):
+            let (rule, found) = (Self.quoted(rule), Self.quoted(name: found))
             return Localized(en: "the NAT rule in \(ns) (`\(rule)`) is in \(found), where the probe never passes; it belongs in \(expected)",
                              ja: "\(ns) の NAT ルール (`\(rule)`) は \(found) にあり、パケットはそこを通りません。\(expected) に置く必要があります")
         case let .natWrongMatch(ns, rule, what, _):
+            let rule = Self.quoted(rule)
             return Localized(en: "the NAT rule in \(ns) (`\(rule)`) does not match the probe: \(what.en)",
                              ja: "\(ns) の NAT ルール (`\(rule)`) がパケットに一致しません: \(what.ja)")
         case let .natWrongTarget(ns, rule, found, expected, _):
-            let r = rule.map { " (`\($0)`)" } ?? ""
+            let r = rule.map { " (`\(Self.quoted($0))`)" } ?? ""
             return Localized(en: "\(ns) translates to \(found)\(r), not to \(expected)", ja: "\(ns) は \(expected) ではなく \(found) に変換しています\(r)")
         case let .natNotApplied(ns, rules, _):
-            let list = rules.isEmpty ? "" : " (rules: " + rules.map { "`\($0)`" }.joined(separator: ", ") + ")"
-            let listJa = rules.isEmpty ? "" : " (ルール: " + rules.map { "`\($0)`" }.joined(separator: "、") + ")"
+            let shown = rules.prefix(Self.maxListedRules).map { "`\(Self.quoted($0))`" }
+            let more = rules.count > Self.maxListedRules
+            let list = rules.isEmpty ? "" : " (rules: " + shown.joined(separator: ", ") + (more ? ", …" : "") + ")"
+            let listJa = rules.isEmpty ? "" : " (ルール: " + shown.joined(separator: "、") + (more ? " など" : "") + ")"
             return Localized(en: "\(ns) has NAT rules\(list), but the probe was not translated",
                              ja: "\(ns) に NAT ルールはありますが\(listJa)、パケットは変換されませんでした")
         case let .dhcpServerNotRunning(ns, _):
@@ -144,6 +150,14 @@ extension Cause {
             return Localized(en: "\(link) in \(ns) leased \(address), outside \(range)", ja: "\(ns) の \(link) が借りた \(address) は \(range) の外です")
         }
     }
+
+    /// A learner's nft rule as a finding quotes it, cut: a rule may hold a set of thousands of addresses, its
+    /// comment any text (escaping is the printers' job, `TerminalText`).
+    static func quoted(_ rule: String) -> String { TerminalText.excerpt(rule, limit: 200) }
+    /// A chain or interface name from the learner's ruleset, cut like a page title.
+    static func quoted(name: String) -> String { TerminalText.excerpt(name, limit: 120) }
+    /// Rules listed when none of them translated the probe; the rest are "…".
+    static let maxListedRules = 8
 
     /// What to do about it, naming the book's command.
     public var fix: Localized {

@@ -1,4 +1,5 @@
 import NetlinkWire
+import Report
 
 /// A picture of a network: namespaces with their interfaces, and the veth pairs between them. Built from an
 /// exercise (what the learner must build) or from the live namespaces (what exists now, each part marked
@@ -86,5 +87,34 @@ extension Topology {
         let used = exercise.links.map(\.namespace) + exercise.links.compactMap(\.peer?.namespace) + exercise.addresses.map(\.namespace)
         for n in used where !names.contains(n) { names.append(n) }
         return names
+    }
+}
+
+extension Topology {
+    /// Every name, address, MAC and problem through `TerminalText.escape`, for `TopologyText` to draw: names found in
+    /// the learner's namespaces may hold terminal controls, and the boxes are measured on what is printed.
+    var printable: Topology {
+        func e(_ s: String) -> String { TerminalText.escape(s) }
+        func e(_ l: Localized) -> Localized { Localized(en: e(l.en), ja: e(l.ja)) }
+        func e(_ p: Endpoint) -> Endpoint { Endpoint(namespace: e(p.namespace), name: e(p.name)) }
+        var t = self
+        t.namespaces = namespaces.map { ns in
+            var ns = ns
+            ns.name = e(ns.name)
+            ns.problems = ns.problems.map(e)
+            ns.interfaces = ns.interfaces.map { i in
+                var i = i
+                i.name = e(i.name); i.kind = i.kind.map(e); i.addresses = i.addresses.map(e); i.mac = i.mac.map(e)
+                i.master = i.master.map(e); i.problems = i.problems.map(e)
+                return i
+            }
+            return ns
+        }
+        t.wires = wires.map { w in
+            var w = w
+            w.a = e(w.a); w.b = e(w.b); w.problems = w.problems.map(e)
+            return w
+        }
+        return t
     }
 }

@@ -46,7 +46,7 @@ public struct TopologyDot {
                 lines.append(indent + "  \(quote("\(prefix)\(ns.name)/")) [label=\"\", style=\"invis\"];")
             }
             for i in ns.interfaces {
-                let label = ([i.name] + i.addresses + (i.mac.map { [$0] } ?? [])).map(escape).joined(separator: "\\n")
+                let label = ([i.name] + i.addresses + (i.mac.map { [$0] } ?? [])).map(printed).joined(separator: "\\n")
                 var attributes = ["label=\"\(label)\""]
                 if i.kind == "bridge" { attributes.append("shape=\"box3d\"") }
                 if i.mark == .wrong { attributes += ["color=\"red\"", "fontcolor=\"red\""] }
@@ -74,8 +74,12 @@ public struct TopologyDot {
         return lines
     }
 
-    /// A DOT double-quoted string.
-    func quote(_ s: String) -> String { "\"" + escape(s) + "\"" }
+    /// A DOT double-quoted string of `s`, escaped first as everything printed is (`TerminalText`): names and titles
+    /// may hold control characters, which would reach the SVG or the terminal that shows the file.
+    func quote(_ s: String) -> String { "\"" + printed(s) + "\"" }
+
+    /// `s` escaped for printing, then for inside a DOT double-quoted string.
+    func printed(_ s: String) -> String { escape(TerminalText.escape(s)) }
 
     /// Backslashes and double quotes escaped, newlines as `\n`, for inside a DOT double-quoted string.
     func escape(_ s: String) -> String {

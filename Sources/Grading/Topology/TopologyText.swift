@@ -12,13 +12,14 @@ public struct TopologyText {
     /// `netcheck show`: the exercise's id, title and description, its picture, and (with `found`) the live
     /// picture after it with the list of what is missing or wrong.
     public func render(_ exercise: Exercise, found: Topology? = nil) -> String {
-        var lines = ["\(exercise.id): \(exercise.title.text(language))"]
-        let description = exercise.description.text(language)
+        // Exercise files and the learner's namespaces may hold terminal controls: everything of theirs is escaped.
+        var lines = [TerminalText.escape("\(exercise.id): \(exercise.title.text(language))")]
+        let description = TerminalText.escape(exercise.description.text(language))
         if !description.isEmpty { lines.append(description) }
         if !exercise.steps.isEmpty {
             lines.append("")
             lines.append(text(en: "Steps (check one with --step N):", ja: "ステップ (--step N で 1 つずつ確認できます):"))
-            for (n, step) in exercise.steps.enumerated() { lines.append("  \(n + 1). " + step.title.text(language)) }
+            for (n, step) in exercise.steps.enumerated() { lines.append("  \(n + 1). " + TerminalText.escape(step.title.text(language))) }
         }
         lines.append("")
         if let found {
@@ -28,7 +29,7 @@ public struct TopologyText {
             lines.append(text(en: "Found now:", ja: "現在の状態:"))
             lines += render(found)
             lines.append("")
-            let problems = found.problems
+            let problems = found.printable.problems
             if problems.isEmpty {
                 lines.append("✓ " + text(en: "everything drawn matches the exercise", ja: "図の部分はすべて演習どおりです"))
             } else {
@@ -42,6 +43,7 @@ public struct TopologyText {
 
     /// The picture of one topology, line by line (no trailing spaces).
     public func render(_ topology: Topology) -> [String] {
+        let topology = topology.printable
         let marked = topology.namespaces.contains { $0.mark != nil }
         let bodyRows = max(1, topology.namespaces.map { max(1, $0.interfaces.count) }.max() ?? 1)
         var boxes = topology.namespaces.map { box($0, rows: bodyRows, marked: marked) }

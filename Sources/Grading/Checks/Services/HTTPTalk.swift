@@ -1,4 +1,5 @@
 import Probes
+import Report
 
 /// Chapter 6: `GET / HTTP/1.0` on one connection, as the book types it into nc and as httpclient.py sends it.
 enum HTTPTalk {
@@ -41,7 +42,8 @@ enum HTTPTalk {
         return Talk(passed: false, observed: seen, hint: hint)
     }
 
-    static func cut(_ s: String) -> String { s.count > maxCopied ? String(s.prefix(maxCopied)) + "…" : s }
+    /// Counted in Unicode scalars: one character may carry any number of combining marks.
+    static func cut(_ s: String) -> String { TerminalText.excerpt(s, limit: maxCopied) }
 
     /// The text of the first <title>…</title> (tags matched without regard to case), trimmed.
     static func title(_ html: [UInt8]) -> String? {

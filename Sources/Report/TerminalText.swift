@@ -1,0 +1,93 @@
+/// Text from outside netcheck made safe to print on a terminal or in a table. In a course netcheck runs as root over
+/// a learner's machine, so every name it prints may be hostile: an interface or namespace name, a listener's
+/// process name (/proc/PID/comm), an HTTP page's title or status line, an nft rule and its comment, an exercise
+/// file. Raw, an ESC clears the screen or recolours it, a newline starts a forged `[ OK ]` line, a NUL cuts the
+/// line where C code writes it, a bidi control (U+202E) shows a name backwards.
+///
+/// Every printer goes through `escape`: the text report and `watch` (TextRenderer), `show` (TopologyText,
+/// TopologyDot), `summarize` (Summary), Gradescope and JUnit (their text fields), netcheck's error lines. The JSON
+/// report stays faithful: json-c escapes control characters itself.
+public enum TerminalText {
+    /// `s` with every character that does something other than show itself replaced by a visible escape, never
+    /// dropped: `\t` `\n` `\r` `\e`, `\xHH` for the other C0 controls and DEL, `\uHHHH` (`\UHHHHHHHH` past the
+    /// BMP) for C1 controls, bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), the other
+    /// invisible format characters (general category Cf: zero-width space and joiners, U+FEFF, tags), the line
+    /// and paragraph separators U+2028 and U+2029, and noncharacters (U+FFFE, which XML refuses).
+    ///
+    /// A backslash is left as it is, so that commands quoted from exercise files still read as typed; the escapes
+    /// are therefore visible but not reversible.
+    public static func escape(_ s: String) -> String {
+        // Fast path: printable ASCII, as nearly every name and netcheck's own English text are.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return s }
+        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            guard needsEscape(scalar) else { out.append(scalar); continue }
+            out.append(contentsOf: escaped(scalar).unicodeScalars)
+        }
+        return String(out)
+    }
+
+    /// The scalar is a control, format or separator character, or a noncharacter: something `escape` rewrites.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v >= 0x20 && v < 0x7f { return false }
+        if v < 0x20 || (0x7f...0x9f).contains(v) { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return scalar.properties.isNoncharacterCodePoint
+        }
+    }
+
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x09: return "\\t"
+        case 0x0a: return "\\n"
+        case 0x0d: return "\\r"
+        case 0x1b: return "\\e"
+        case let v where v < 0x20 || v == 0x7f: return "\\x" + hex(v, digits: 2)
+        case let v where v <= 0xffff: return "\\u" + hex(v, digits: 4)
+        case let v: return "\\U" + hex(v, digits: 8)
+        }
+    }
+
+    static func hex(_ v: UInt32, digits: Int) -> String {
+        let h = String(v, radix: 16)
+        return String(repeating: "0", count: max(0, digits - h.count)) + h
+    }
+
+    /// At most `limit` Unicode scalars of `s`, then "…" when it was longer: for text copied from the learner's
+    /// machine into a report (a page title, an nft rule). Counted in scalars, not characters: one character may
+    /// carry any number of combining marks.
+    public static func excerpt(_ s: String, limit: Int) -> String {
+        let scalars = s.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex),
+              end != scalars.endIndex else { return s }
+        return String(scalars[..<end]) + "…"
+    }
+}
+
+extension CheckResult {
+    /// Every text field through `TerminalText.escape`.
+    public var printable: CheckResult {
+        var c = self
+        c.id = TerminalText.escape(id); c.title = TerminalText.escape(title)
+        c.expected = TerminalText.escape(expected); c.observed = TerminalText.escape(observed)
+        c.hint = TerminalText.escape(hint); c.evidence = evidence?.map(TerminalText.escape)
+        c.note = note.map(TerminalText.escape)
+        return c
+    }
+}
+
+extension Report {
+    /// The report with every text field through `TerminalText.escape`, for the writers that print it for a
+    /// person (text, `watch`, Gradescope's output, JUnit). The JSON report is written from the report itself.
+    public var printable: Report {
+        var r = self
+        r.exercise = TerminalText.escape(exercise); r.title = TerminalText.escape(title)
+        r.checks = checks.map(\.printable)
+        r.steps = steps?.map { StepResult(number: $0.number, title: TerminalText.escape($0.title), checks: $0.checks.map(\.printable)) }
+        r.gradedAs = gradedAs.map { GradedAs(exercise: TerminalText.escape($0.exercise), layout: TerminalText.escape($0.layout)) }
+        return r
+    }
+}
