@@ -127,15 +127,15 @@ final class HostileNamespaceTests: XCTestCase {
     }
 
     func testMoreNamespacesThanTheSoftDescriptorLimit() throws {
-        // 300 other namespaces with a soft limit of 256 descriptors; ns2-veth0 sits in the last one.
+        // 80 other namespaces with a soft limit of 48 descriptors; ns2-veth0 sits in the last one.
         let run = try Grading.run("chapter3-veth", mistake: """
-            for i in $(seq -w 1 300); do ip netns add zz$i; done
-            ip -n ns2 link set ns2-veth0 netns zz300
-            ulimit -S -n 256
+            for i in $(seq -w 1 80); do ip netns add zz$i; done
+            ip -n ns2 link set ns2-veth0 netns zz80
+            ulimit -S -n 48
             """)
         XCTAssertEqual(run.status, 1, run.stderr)
         let link = try XCTUnwrap(run.check("ns2.link.ns2-veth0"))
-        XCTAssertTrue(link.observed.contains("zz300") || link.hint.contains("zz300"), "\(link.observed) — \(link.hint)")
+        XCTAssertTrue(link.observed.contains("zz80") || link.hint.contains("zz80"), "\(link.observed) — \(link.hint)")
     }
 
     func testWithoutCapSysAdminIsAnEnvironmentProblem() throws {
