@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["JSON"]),
         .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON"]),
         .executableTarget(name: "netcheck", dependencies: [
-            "Grading", "Report", "Kernel", "CNetlink",
+            "Grading", "Report", "JSON", "Kernel", "CNetlink",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import Grading
+import JSON
 import Report
 
 /// `netcheck <exercise-id>`: check is the default subcommand.
@@ -94,9 +95,11 @@ extension Failure {
     }
 }
 
+/// `text` as one line on stderr. Errors quote file names and what files hold; whatever control characters those
+/// bring (a newline, ESC, U+0000) are escaped as JSON writes them, so an error is one line that cannot steer the
+/// terminal.
 func printError(_ text: String) {
-    var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
+    let line = OneLine.escaped(text.hasSuffix("\n") ? String(text.dropLast()) : text) + "\n"
     _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
 }
 

@@ -36,6 +36,21 @@ final class HostileFileTests: XCTestCase {
         close(fd)
     }
 
+    /// A newline or ESC from a value or from a file's name was printed raw, breaking the line or steering the terminal.
+    func testLintPrintsEachErrorOnOneCleanLine() throws {
+        try #"{"id": "esc", "title": {"en": "T", "ja": "T"}, "namespaces": ["ns1"], "links": [{"namespace": "ns1\n\u001b[31mRED", "name": "a"}]}"#
+            .write(toFile: path("esc.json"), atomically: true, encoding: .utf8)
+        let odd = path("odd\n\u{1b}[2J.json")
+        try exercise("odd").write(toFile: odd, atomically: true, encoding: .utf8)
+        let (r, _) = try netcheck(["lint", path("esc.json"), odd])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, """
+            netcheck: \(path("esc.json")): /links/0: field "namespace": namespace "ns1\\n\\u001b[31mRED" is not listed in "namespaces"
+            netcheck: \(path("odd\\n\\u001b[2J.json")): /: field "id": is "odd" but the file is named odd\\n\\u001b[2J.json
+
+            """)
+    }
+
     /// 100,000 keys (850 KB) took minutes: every insert into a JSONObject searched the keys before it.
     func testLintOfAHundredThousandKeysIsQuick() throws {
         let keys = (0..<100_000).map { "\"k\(String($0, radix: 36))\":0" }.joined(separator: ",")

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+@testable import Grading
+import XCTest
+
+/// Hostile input (issue 11), exercise files: whatever an instructor's file (or a file put in its place) is, netcheck
+/// reads it from a regular file of sane size, refuses what it cannot read faithfully at the place it is written, in
+/// time linear in the file's size, and says so on one clean line. Siblings: HostileFileTests in JSONTests,
+/// ReportTests and IntegrationTests (`swift test --filter HostileFileTests`).
+final class HostileFileTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    final class Outcome<T>: @unchecked Sendable {
+        var value: T?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    /// `body`'s result, or nil when it has not finished within `seconds`; `unblock` then lets it finish.
+    func finishes<T>(within seconds: Double, unblock: () -> Void = {}, _ body: @escaping @Sendable () -> T) -> T? {
+        let outcome = Outcome<T>()
+        Thread { outcome.value = body(); outcome.done.signal() }.start()
+        guard outcome.done.wait(timeout: .now() + seconds) == .success else {
+            unblock()
+            _ = outcome.done.wait(timeout: .now() + 10)
+            return nil
+        }
+        return outcome.value
+    }
+
+    /// Why Files.read refused `path`, or nil (with a failure) when it read it or took more than 5 s.
+    func refusal(_ path: String, unblock: () -> Void = {}, file: StaticString = #filePath, line: UInt = #line) -> String? {
+        let result = finishes(within: 5, unblock: unblock) { Result { try Files.read(path) } }
+        switch result {
+        case nil: XCTFail("Files.read(\(path)) still waiting after 5 s", file: file, line: line); return nil
+        case .success(let text)?: XCTFail("Files.read(\(path)) read \(text.utf8.count) bytes", file: file, line: line); return nil
+        case .failure(let error)?: return "\(error)"
+        }
+    }
+
+    // MARK: what the file is
+
+    // MARK: how big it is
+
+    // MARK: what it says
+
+    func load(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> ExerciseFileError? {
+        do {
+            let exercise = try ExerciseLoader.load(text: text, file: "hostile.json")
+            XCTFail("loaded \(exercise.id)", file: file, line: line)
+        } catch let e as ExerciseFileError {
+            return e
+        } catch {
+            XCTFail("not an ExerciseFileError: \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    let rest = #""title": {"en": "T", "ja": "T"}, "namespaces": ["ns1"]}"#
+
+    /// A newline or ESC copied from the file into a message was printed raw: the message broke into lines, or
+    /// steered the terminal. Control characters are escaped as JSON writes them.
+    func testErrorsAreOneCleanLine() throws {
+        let e = try XCTUnwrap(load(#"{"id": "x", "links": [{"namespace": "ns1\n\u001b[31mRED", "name": "a"}], "# + rest))
+        XCTAssertEqual(e.description, #"hostile.json: /links/0: field "namespace": namespace "ns1\n\u001b[31mRED" is not listed in "namespaces""#)
+        let unknown = try XCTUnwrap(load(#"{"id": "x", "\r\u009b2J": 1, "# + rest))
+        XCTAssertFalse(unknown.description.unicodeScalars.contains { $0.properties.generalCategory == .control }, unknown.description)
+        XCTAssertTrue(unknown.description.contains(#"field "\r\u009b2J": unknown field"#), unknown.description)
+    }
+
+    // MARK: a folder of exercises
+}
