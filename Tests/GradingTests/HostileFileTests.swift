@@ -66,6 +66,33 @@ final class HostileFileTests: XCTestCase {
 
     let rest = #""title": {"en": "T", "ja": "T"}, "namespaces": ["ns1"]}"#
 
+    /// The duplicate-key check compared keys as written, so `"c\u0068apter"` beside `"chapter"` passed while json-c
+    /// kept only the last: keys are compared as decoded, and the error names the second one's place.
+    func testAKeyWrittenTwoWaysIsADuplicate() {
+        let e = load(#"{"id": "x", "chapter": 3, "c\u0068apter": 4, "# + rest)
+        XCTAssertEqual(e?.description, #"hostile.json: line 1, column 27: field "chapter": appears more than once"#)
+    }
+
+    /// `"id\u0000"` was read as `id` (String(cString:) stops at U+0000) and replaced the real id without a word.
+    func testU0000InAKeyIsRefusedNotCutShort() {
+        let e = load(#"{"id": "x", "id\u0000": "evil", "# + rest)
+        XCTAssertEqual(e?.position, "line 1, column 13")
+        XCTAssertEqual(e?.field, "id\u{0}")
+        XCTAssertEqual(e?.description, #"hostile.json: line 1, column 13: field "id\u0000": a key must not contain U+0000"#)
+    }
+
+    /// A string with U+0000 would be cut short where netcheck hands it to C (interface names, namespace paths).
+    func testU0000InAStringIsRefused() {
+        let e = load(#"{"id": "x", "namespaces": ["ns1"], "title": {"en": "T\u0000", "ja": "T"}}"#)
+        XCTAssertEqual(e?.description, #"hostile.json: line 1, column 54: field "en": a string must not contain U+0000"#)
+    }
+
+    /// json-c clamps integers: 10^26 was reported as 9223372036854775807.
+    func testAnIntegerOutOfRangeIsNamedAsWritten() {
+        let e = load(#"{"id": "x", "chapter": 100000000000000000000000000, "# + rest)
+        XCTAssertEqual(e?.description, #"hostile.json: line 1, column 24: 100000000000000000000000000 is not a valid integer for "chapter" (integers run from -9223372036854775808 to 9223372036854775807)"#)
+    }
+
     /// A newline or ESC copied from the file into a message was printed raw: the message broke into lines, or
     /// steered the terminal. Control characters are escaped as JSON writes them.
     func testErrorsAreOneCleanLine() throws {

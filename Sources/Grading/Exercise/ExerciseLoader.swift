@@ -12,9 +12,9 @@ public enum ExerciseLoader {
         } catch let e as JSONSyntaxError {
             throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)",
                                     message: "JSON syntax error: \(e.message)")
-        }
-        if let duplicate = JSON.duplicateKeys(in: text).first {
-            throw ExerciseFileError(file: file, position: duplicate.pointer, field: duplicate.key, message: "appears more than once")
+        } catch let e as JSONContentError {
+            // A key twice (as decoded), U+0000, a number out of range: at the place it is written.
+            throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)", field: e.field, message: e.message)
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
