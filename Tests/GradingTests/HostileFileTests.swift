@@ -48,7 +48,54 @@ final class HostileFileTests: XCTestCase {
 
     // MARK: what the file is
 
+    /// Opening a FIFO for reading waited for a writer forever (`netcheck lint` hung); it is opened O_NONBLOCK now and
+    /// refused after fstat.
+    func testAFIFOIsRefusedAtOnce() throws {
+        let fifo = path("fifo.json")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let reason = refusal(fifo, unblock: { let fd = open(fifo, O_WRONLY | O_NONBLOCK); if fd >= 0 { close(fd) } })
+        XCTAssertEqual(reason, "cannot read \(fifo): is a FIFO (named pipe), not a regular file")
+    }
+
+    /// A symlink to /dev/zero was read until memory ran out (`netcheck lint` aborted); /dev/null read as an empty file.
+    func testADeviceIsRefusedEvenThroughASymlink() throws {
+        try FileManager.default.createSymbolicLink(atPath: path("null.json"), withDestinationPath: "/dev/null")
+        guard let null = refusal(path("null.json")) else { return } // before reading /dev/zero without end
+        XCTAssertEqual(null, "cannot read \(path("null.json")): is a character device, not a regular file")
+        try FileManager.default.createSymbolicLink(atPath: path("zero.json"), withDestinationPath: "/dev/zero")
+        XCTAssertEqual(refusal(path("zero.json")), "cannot read \(path("zero.json")): is a character device, not a regular file")
+    }
+
+    func testADirectoryIsRefusedAsNotARegularFile() throws {
+        try FileManager.default.createDirectory(atPath: path("folder.json"), withIntermediateDirectories: false)
+        XCTAssertEqual(refusal(path("folder.json")), "cannot read \(path("folder.json")): is a directory, not a regular file")
+    }
+
+    func testASymlinkToARegularFileIsRead() throws {
+        try "{}".write(toFile: path("real.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: path("link.json"), withDestinationPath: path("real.json"))
+        XCTAssertEqual(try Files.read(path("link.json")), "{}")
+    }
+
     // MARK: how big it is
+
+    /// A 2.2 GB file was read whole (4 GB of memory) before netcheck died with SIGILL (an Int32 conversion in
+    /// JSON.parse). Exercise files and reports are small: more than 1 MiB is refused from fstat, without reading.
+    func testAFileOverOneMiBIsRefusedWithoutReadingIt() throws {
+        let exactly = String(repeating: " ", count: 1_048_576 - 2) + "{}"
+        try exactly.write(toFile: path("exactly.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Files.read(path("exactly.json")).utf8.count, 1_048_576, "1 MiB itself is fine")
+        try (exactly + " ").write(toFile: path("over.json"), atomically: true, encoding: .utf8)
+        guard let over = refusal(path("over.json")) else { return } // before reading 2.2 GB
+        XCTAssertEqual(over, "cannot read \(path("over.json")): is 1048577 bytes; netcheck reads at most 1 MiB (1048576 bytes) from an exercise file or report")
+        // Sparse: 2.2 GB that take no disk space. Refused in far less time than reading them would take.
+        let fd = open(path("huge.json"), O_WRONLY | O_CREAT, 0o600)
+        XCTAssertEqual(ftruncate(fd, 2_200_000_000), 0)
+        close(fd)
+        let start = ContinuousClock.now
+        XCTAssertEqual(refusal(path("huge.json")), "cannot read \(path("huge.json")): is 2200000000 bytes; netcheck reads at most 1 MiB (1048576 bytes) from an exercise file or report")
+        XCTAssertLessThan(ContinuousClock.now - start, .milliseconds(500))
+    }
 
     // MARK: what it says
 
@@ -104,4 +151,28 @@ final class HostileFileTests: XCTestCase {
     }
 
     // MARK: a folder of exercises
+
+    /// `netcheck list` loads every `*.json` of the folder: a FIFO there hung it, a symlink to /dev/zero ate memory.
+    func testTheCatalogRefusesFIFOsAndDevicesInItsFolder() throws {
+        try #"{"id": "ok", "title": {"en": "T", "ja": "T"}, "namespaces": ["ns1"]}"#.write(toFile: path("ok.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(mkfifo(path("fifo.json"), 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: path("null.json"), withDestinationPath: "/dev/null")
+        try FileManager.default.createSymbolicLink(atPath: path("zero.json"), withDestinationPath: "/dev/zero")
+        let catalog = ExerciseCatalog(directory: dir.path)
+        XCTAssertEqual(try catalog.ids(), ["fifo", "null", "ok", "zero"])
+        XCTAssertEqual(try catalog.load("ok").id, "ok")
+        func reason(_ id: String) -> String? {
+            let fifo = path("fifo.json")
+            let result = finishes(within: 5, unblock: { let fd = open(fifo, O_WRONLY | O_NONBLOCK); if fd >= 0 { close(fd) } }) {
+                Result { try catalog.load(id) }
+            }
+            guard case .failure(let error)? = result else { XCTFail("\(id): \(String(describing: result))"); return nil }
+            return "\(error)"
+        }
+        XCTAssertEqual(reason("fifo"), "cannot read \(path("fifo.json")): is a FIFO (named pipe), not a regular file")
+        guard reason("null") == "cannot read \(path("null.json")): is a character device, not a regular file" else {
+            return XCTFail("/dev/null was read") // before reading /dev/zero without end
+        }
+        XCTAssertEqual(reason("zero"), "cannot read \(path("zero.json")): is a character device, not a regular file")
+    }
 }

@@ -36,6 +36,29 @@ final class HostileFileTests: XCTestCase {
         close(fd)
     }
 
+    /// Before: a FIFO hung `lint`, a symlink to /dev/zero aborted it (out of memory), a 2.2 GB file killed it with SIGILL.
+    func testLintRefusesWhatIsNotASmallRegularFile() throws {
+        XCTAssertEqual(mkfifo(path("fifo.json"), 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: path("zero.json"), withDestinationPath: "/dev/zero")
+        try FileManager.default.createDirectory(atPath: path("folder.json"), withIntermediateDirectories: false)
+        makeHuge(path("huge.json"))
+        try FileManager.default.createDirectory(atPath: path("real"), withIntermediateDirectories: false)
+        try exercise("link").write(toFile: path("real/link.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: path("link.json"), withDestinationPath: path("real/link.json"))
+
+        let (r, elapsed) = try netcheck(["lint", path("fifo.json"), path("zero.json"), path("folder.json"), path("huge.json"), path("link.json")])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertLessThan(elapsed, .seconds(10))
+        XCTAssertEqual(r.stdout, "\(path("link.json")): ok (1 checks)\n", "a symlink to a regular file is read")
+        XCTAssertEqual(r.stderr, """
+            netcheck: \(path("fifo.json")): is a FIFO (named pipe), not a regular file
+            netcheck: \(path("zero.json")): is a character device, not a regular file
+            netcheck: \(path("folder.json")): is a directory, not a regular file
+            netcheck: \(path("huge.json")): is 2200000000 bytes; netcheck reads at most 1 MiB (1048576 bytes) from an exercise file or report
+
+            """)
+    }
+
     /// A newline or ESC from a value or from a file's name was printed raw, breaking the line or steering the terminal.
     func testLintPrintsEachErrorOnOneCleanLine() throws {
         try #"{"id": "esc", "title": {"en": "T", "ja": "T"}, "namespaces": ["ns1"], "links": [{"namespace": "ns1\n\u001b[31mRED", "name": "a"}]}"#
@@ -47,6 +70,55 @@ final class HostileFileTests: XCTestCase {
         XCTAssertEqual(r.stderr, """
             netcheck: \(path("esc.json")): /links/0: field "namespace": namespace "ns1\\n\\u001b[31mRED" is not listed in "namespaces"
             netcheck: \(path("odd\\n\\u001b[2J.json")): /: field "id": is "odd" but the file is named odd\\n\\u001b[2J.json
+
+            """)
+    }
+
+    /// `netcheck list` loads every `*.json` of the folder: a FIFO there hung it, a symlink to /dev/zero aborted it.
+    func testListGetsPastFIFOsAndDevicesInTheFolder() throws {
+        try exercise("ok").write(toFile: path("ok.json"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(mkfifo(path("fifo.json"), 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: path("zero.json"), withDestinationPath: "/dev/zero")
+        let (r, elapsed) = try netcheck(["list", "--exercises", dir.path, "--lang", "en"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertLessThan(elapsed, .seconds(10))
+        XCTAssertEqual(r.stdout, """
+            exercise  chapter  title
+            fifo  ?        (broken file)
+            ok    -        T
+            zero  ?        (broken file)
+
+            """)
+        XCTAssertEqual(r.stderr, """
+            netcheck: cannot read \(path("fifo.json")): is a FIFO (named pipe), not a regular file
+            netcheck: cannot read \(path("zero.json")): is a character device, not a regular file
+
+            """)
+    }
+
+    /// Reports come from learners: `summarize` must get past whatever is handed in under a report's name.
+    func testSummarizeGetsPastFIFOsDevicesAndHugeReports() throws {
+        func folder(_ learner: String) throws -> String {
+            let folder = path("reports/\(learner)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return folder + "/chapter3-veth.json"
+        }
+        let pass = CheckResult(id: "ns1.netns", title: "ns1", status: .pass, expected: "ns1", observed: "ns1", hint: "")
+        let amy = try folder("amy")
+        try Report(exercise: "chapter3-veth", title: "veth", checks: [pass], durationMs: 9, netcheckVersion: "0.1.0").jsonText()
+            .write(toFile: amy, atomically: true, encoding: .utf8)
+        let bob = try folder("bob"), cat = try folder("cat"), dan = try folder("dan")
+        XCTAssertEqual(mkfifo(bob, 0o600), 0)
+        try FileManager.default.createSymbolicLink(atPath: cat, withDestinationPath: "/dev/zero")
+        makeHuge(dan)
+        let (r, elapsed) = try netcheck(["summarize", bob, amy, cat, dan])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertLessThan(elapsed, .seconds(10))
+        XCTAssertEqual(r.stdout, "learner,exercise,score,max_score,passed,failed\r\namy,chapter3-veth,1,1,true,-\r\n")
+        XCTAssertEqual(r.stderr, """
+            netcheck: \(bob): is a FIFO (named pipe), not a regular file
+            netcheck: \(cat): is a character device, not a regular file
+            netcheck: \(dan): is 2200000000 bytes; netcheck reads at most 1 MiB (1048576 bytes) from an exercise file or report
 
             """)
     }
