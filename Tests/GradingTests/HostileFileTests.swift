@@ -150,6 +150,37 @@ final class HostileFileTests: XCTestCase {
         XCTAssertTrue(unknown.description.contains(#"field "\r\u009b2J": unknown field"#), unknown.description)
     }
 
+    /// "Did you mean …?" compared the unknown word with every candidate by edit distance, quadratic in their lengths:
+    /// a step naming a 20,000-character check id took 50 s (a megabyte one, days). Words that long get no
+    /// suggestion, and a message quotes at most a few hundred characters of them.
+    func testSuggestionsForHugeWordsAreQuick() throws {
+        let id = String(repeating: "x", count: 20_000)
+        let text = #"{"id": "x", "namespaces": ["ns1"], "title": {"en": "T", "ja": "T"}, "reachability": [{"from": "ns1", "to": "192.0.2.1", "id": ""#
+            + id + #""}], "steps": [{"title": {"en": "S", "ja": "S"}, "checks": ["y"# + id.dropFirst() + #""]}]}"#
+        let start = ContinuousClock.now
+        let e = try XCTUnwrap(load(text))
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
+        XCTAssertEqual(e.position, "/steps/0/checks/0")
+        XCTAssertLessThan(e.description.count, 1000, "the id is not copied whole into the message")
+    }
+
+    /// Every item's namespace and link were looked up by a linear search through all of them: a file of 6,000 links,
+    /// addresses and pings (under 1 MiB) took about 10 s in a debug build.
+    func testCrossChecksOfABigFileAreLinear() throws {
+        let n = 6000
+        func ns(_ i: Int) -> String { "\"n\(i)\"" }
+        func ip(_ i: Int) -> String { "10.\(i / 256).\(i % 256).1" }
+        let text = #"{"id": "wide", "title": {"en": "W", "ja": "W"}, "namespaces": ["# + (0..<n).map(ns).joined(separator: ",")
+            + #"], "links": ["# + (0..<n).map { #"{"namespace":\#(ns($0)),"name":"v\#($0)"}"# }.joined(separator: ",")
+            + #"], "addresses": ["# + (0..<n).map { #"{"namespace":\#(ns($0)),"link":"v\#($0)","address":"\#(ip($0))/24"}"# }.joined(separator: ",")
+            + #"], "reachability": ["# + (0..<n).map { #"{"from":\#(ns($0)),"to":"\#(ip($0))"}"# }.joined(separator: ",") + "]}"
+        XCTAssertLessThan(text.utf8.count, 1_048_576)
+        let start = ContinuousClock.now
+        let exercise = try ExerciseLoader.load(text: text, file: "wide.json")
+        XCTAssertEqual(exercise.links.count, n)
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(4))
+    }
+
     // MARK: a folder of exercises
 
     /// `netcheck list` loads every `*.json` of the folder: a FIFO there hung it, a symlink to /dev/zero ate memory.
