@@ -28,24 +28,26 @@ let package = Package(
         .target(name: "NetlinkWire", dependencies: ["CNetlink"]),
         .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
         .target(name: "Packets", dependencies: ["NetlinkWire"]),
-        .target(name: "JSON", dependencies: ["CJSONC"]),
+        // Text from outside netcheck made safe to print (escapes, excerpts): the leaf every printer uses.
+        .target(name: "SafeText"),
+        .target(name: "JSON", dependencies: ["CJSONC", "SafeText"]),
         .target(name: "Netfilter", dependencies: ["JSON", "Kernel", "NetlinkWire"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Probes", dependencies: ["Kernel", "Packets", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
-        .target(name: "Report", dependencies: ["JSON"]),
-        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON"]),
+        .target(name: "Report", dependencies: ["JSON", "SafeText"]),
+        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText"]),
         .executableTarget(name: "netcheck", dependencies: [
-            "Grading", "Report", "Kernel", "CNetlink",
+            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
         .target(name: "TestSupport", dependencies: ["CNetlink", "Kernel"]),
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "JSON"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel"], exclude: ["Golden"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests (read by path).
         .testTarget(name: "IntegrationTests", dependencies: [
             "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport",

@@ -70,7 +70,8 @@ public struct Ruleset: Equatable, Sendable {
     /// (objects, expressions, value shapes) is skipped.
     public static func parse(json: String, text: String) throws -> Ruleset {
         let document: JSONValue
-        do { document = try JSON.parse(json) } catch {
+        // nft's own output: a key twice keeps its last value, as json-c and nft read it.
+        do { document = try JSON.parse(json, allowingDuplicateKeys: true) } catch {
             throw NetfilterError(.badJSON("\(error)"))
         }
         guard let items = document.object?["nftables"]?.array else {

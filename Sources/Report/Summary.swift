@@ -1,3 +1,4 @@
+import SafeText
 /// Many reports folded into one table for an instructor: one row per learner and exercise, where the learner is
 /// the name of the report file's folder (`reports/alice/chapter3-router.json` → `alice`).
 public struct SummaryRow: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import SafeText
 import ArgumentParser
 import Grading
 import Report

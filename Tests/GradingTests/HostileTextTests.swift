@@ -1,3 +1,4 @@
+import SafeText
 import Foundation
 @testable import Grading
 import NetlinkWire

@@ -7,7 +7,8 @@ public struct ExerciseCatalog: Sendable {
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case unknownExercise(id: String, suggestions: [String], directory: String)
-        case unreadable(path: String, errno: Int32)
+        /// The folder or a file in it cannot be read (`Files.Failure.reason` says why).
+        case unreadable(path: String, reason: String)
         case notFound(tried: [String])
 
         public var description: String {
@@ -15,8 +16,8 @@ public struct ExerciseCatalog: Sendable {
             case let .unknownExercise(id, suggestions, directory):
                 let mean = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: " or "))?)"
                 return "unknown exercise \"\(id)\"\(mean); `netcheck list` shows the exercises in \(directory)"
-            case let .unreadable(path, e):
-                return "cannot read \(path): \(String(cString: strerror(e)))"
+            case let .unreadable(path, reason):
+                return "cannot read \(path): \(reason)"
             case let .notFound(tried):
                 return "no Exercises folder found (tried \(tried.joined(separator: ", "))); pass --exercises DIR"
             }
@@ -50,7 +51,7 @@ public struct ExerciseCatalog: Sendable {
         do {
             return try Files.list(directory, suffix: ".json").map { String($0.dropLast(5)) }
         } catch let f as Files.Failure {
-            throw Failure.unreadable(path: f.path, errno: f.errno)
+            throw Failure.unreadable(path: f.path, reason: f.reason)
         }
     }
 
@@ -64,8 +65,9 @@ public struct ExerciseCatalog: Sendable {
             throw Failure.unknownExercise(id: id, suggestions: Self.suggestions(for: id, in: known), directory: directory)
         }
         let text: String
+        // Files.read refuses a FIFO, a device or a huge file in the folder at once (`netcheck list` loads them all).
         do { text = try Files.read(path(of: id)) } catch let f as Files.Failure {
-            throw Failure.unreadable(path: f.path, errno: f.errno)
+            throw Failure.unreadable(path: f.path, reason: f.reason)
         }
         let exercise = try ExerciseLoader.load(text: text, file: path(of: id))
         guard exercise.id == id else {

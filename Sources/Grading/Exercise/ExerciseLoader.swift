@@ -12,9 +12,9 @@ public enum ExerciseLoader {
         } catch let e as JSONSyntaxError {
             throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)",
                                     message: "JSON syntax error: \(e.message)")
-        }
-        if let duplicate = JSON.duplicateKeys(in: text).first {
-            throw ExerciseFileError(file: file, position: duplicate.pointer, field: duplicate.key, message: "appears more than once")
+        } catch let e as JSONContentError {
+            // A key twice (as decoded), U+0000, a number out of range: at the place it is written.
+            throw ExerciseFileError(file: file, position: "line \(e.line), column \(e.column)", field: e.field, message: e.message)
         }
         let root = try JSONNode(value: value, path: "", file: file).object(keys: [
             "id", "chapter", "title", "description", "namespaces", "links", "addresses", "sysctls", "routes",
@@ -172,13 +172,14 @@ public enum ExerciseLoader {
     static func crossCheckSteps(_ exercise: Exercise, file: String) throws {
         let ids = Plan(exercise: exercise).checks.map(\.id)
         var seen = Set(ids)
+        let known = seen, declared = Set(exercise.namespaces)
         for (n, step) in exercise.steps.enumerated() {
-            for (i, id) in step.checks.enumerated() where !ids.contains(id) {
+            for (i, id) in step.checks.enumerated() where !known.contains(id) {
                 let hint = closestMatch(to: id, in: ids).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw ExerciseFileError(file: file, position: "/steps/\(n)/checks/\(i)", field: "checks", message: "no check has the id \"\(id)\"\(hint)")
             }
             for (i, item) in step.reachability.enumerated() {
-                guard exercise.namespaces.contains(item.from) || item.from == World.rootName else {
+                guard declared.contains(item.from) || item.from == World.rootName else {
                     throw ExerciseFileError(file: file, position: "/steps/\(n)/reachability/\(i)", field: "from",
                                             message: "namespace \"\(item.from)\" is not listed in \"namespaces\"")
                 }
@@ -274,15 +275,19 @@ public enum ExerciseLoader {
                               id: try o.optionalString("id"), hint: try o.localized("hint"))
     }
 
-    /// Consistency of the file with itself.
+    /// Consistency of the file with itself. Namespaces and links are looked up in sets, so that checking a file
+    /// takes time linear in its size (a search through all of them for each item made a 1 MiB file take seconds).
     static func crossCheck(_ exercise: inout Exercise, root: JSONObjectReader) throws {
         let file = exercise.file
         func err(_ path: String, _ field: String, _ message: String) -> ExerciseFileError {
             ExerciseFileError(file: file, position: path, field: field, message: message)
         }
+        let declared = Set(exercise.namespaces)
+        let links = Set(exercise.links.map { Endpoint(namespace: $0.namespace, name: $0.name) })
+        func declares(_ namespace: String, _ name: String) -> Bool { links.contains(Endpoint(namespace: namespace, name: name)) }
         func known(_ ns: String, _ path: String, _ field: String) throws {
             // "root" is the namespace netcheck runs in (a bridge built outside any `ip netns add`).
-            guard exercise.namespaces.contains(ns) || ns == World.rootName else {
+            guard declared.contains(ns) || ns == World.rootName else {
                 let hint = closestMatch(to: ns, in: exercise.namespaces).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw err(path, field, "namespace \"\(ns)\" is not listed in \"namespaces\"\(hint)")
             }
@@ -291,7 +296,7 @@ public enum ExerciseLoader {
         for (i, l) in exercise.links.enumerated() {
             try known(l.namespace, "/links/\(i)", "namespace")
             if let p = l.peer { try known(p.namespace, "/links/\(i)/peer", "namespace") }
-            if let m = l.master, exercise.link(l.namespace, m) == nil {
+            if let m = l.master, !declares(l.namespace, m) {
                 throw err("/links/\(i)", "master", "no link \"\(m)\" is declared in namespace \(l.namespace)")
             }
         }
@@ -300,7 +305,7 @@ public enum ExerciseLoader {
         }
         for (i, a) in exercise.addresses.enumerated() {
             try known(a.namespace, "/addresses/\(i)", "namespace")
-            guard a.link == "lo" || exercise.link(a.namespace, a.link) != nil else {
+            guard a.link == "lo" || declares(a.namespace, a.link) else {
                 throw err("/addresses/\(i)", "link", "no link \"\(a.link)\" is declared in namespace \(a.namespace)")
             }
         }
@@ -315,7 +320,7 @@ public enum ExerciseLoader {
         }
         for (i, a) in exercise.arp.enumerated() {
             try known(a.namespace, "/arp/\(i)", "namespace")
-            guard exercise.link(a.namespace, a.link) != nil else {
+            guard declares(a.namespace, a.link) else {
                 throw err("/arp/\(i)", "link", "no link \"\(a.link)\" is declared in namespace \(a.namespace)")
             }
         }
@@ -332,7 +337,7 @@ public enum ExerciseLoader {
         }
         for (i, f) in exercise.forwarding.enumerated() {
             try known(f.namespace, "/fdb/\(i)", "namespace")
-            for (field, name) in [("bridge", f.bridge), ("port", f.port)] where exercise.link(f.namespace, name) == nil {
+            for (field, name) in [("bridge", f.bridge), ("port", f.port)] where !declares(f.namespace, name) {
                 throw err("/fdb/\(i)", field, "no link \"\(name)\" is declared in namespace \(f.namespace)")
             }
         }

@@ -103,11 +103,34 @@ struct JSONObjectReader {
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
+///
+/// The edit distance takes time quadratic in the lengths, and both the word and the candidates come from the file:
+/// a word longer than `suggestionLength` gets no suggestion, a candidate whose length alone puts it too far is not
+/// measured, and when the measuring would exceed `suggestionBudget` steps there is no suggestion (a step naming a
+/// 20,000-character check id took 50 s; one of a megabyte, days).
 func closestMatch(to word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-    guard let (best, distance) = scored, distance <= max(2, word.count / 3) else { return nil }
-    return best
+    let length = word.unicodeScalars.count
+    guard length <= suggestionLength else { return nil }
+    let allowed = max(2, word.count / 3)
+    var best: (String, Int)?
+    var steps = 0
+    for candidate in candidates {
+        let other = candidate.unicodeScalars.count
+        // The distance is at least the difference in length.
+        guard abs(other - length) <= allowed else { continue }
+        steps += (length + 1) * (other + 1)
+        guard steps <= suggestionBudget else { return nil }
+        let distance = editDistance(word, candidate)
+        if distance < best?.1 ?? .max { best = (candidate, distance) }
+    }
+    guard let (match, distance) = best, distance <= allowed else { return nil }
+    return match
 }
+
+/// Longer than any name worth a "did you mean" (keys, namespaces, interface names, check ids).
+let suggestionLength = 100
+/// Steps of edit distance one suggestion may take: some milliseconds, hundreds of times what a real file needs.
+let suggestionBudget = 2_000_000
 
 /// Edit distance over Unicode scalars, counting a swap of two neighbours as one edit ("ruoter" is one
 /// typo away from "router"): the optimal-string-alignment form of Damerau–Levenshtein.

@@ -1,3 +1,4 @@
+import SafeText
 import Kernel
 import NetlinkWire
 import Report

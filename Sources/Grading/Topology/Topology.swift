@@ -1,3 +1,4 @@
+import SafeText
 import NetlinkWire
 import Report
 

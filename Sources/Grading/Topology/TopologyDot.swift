@@ -1,3 +1,4 @@
+import SafeText
 import Report
 
 /// Draws a topology as Graphviz DOT (`netcheck show ID --format dot | dot -Tsvg > topology.svg`): each

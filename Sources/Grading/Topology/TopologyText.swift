@@ -1,3 +1,4 @@
+import SafeText
 import Report
 
 /// Draws a topology for a terminal: one box per namespace, left to right in declaration order, with a line per
