@@ -199,6 +199,17 @@ public enum Sandbox {
     /// Kills (SIGKILL, by PID) every process still living in one of the sandbox's network namespaces: the calling
     /// thread's own and each namespace under its /run/netns (whatever the book's commands left running:
     /// dnsmasq, dhclient, a listener). Call it from inside the sandbox. Returns how many there were.
+    /// The state letter of /proc/PID/stat (R, S, D, Z, …), nil when there is no such process.
+    static func state(of pid: pid_t) -> Character? {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let close = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return nil }
+        return Character(UnicodeScalar(buffer[close + 2]))
+    }
+
     @discardableResult
     public static func reap() -> Int {
         var namespaces: Set<[UInt64]> = []
@@ -216,12 +227,21 @@ public enum Sandbox {
             }
             if ok { namespaces.insert([UInt64(st.st_dev), UInt64(st.st_ino)]) }
         }
-        var killed = 0
+        var killed: [pid_t] = []
         let me = getpid()
         for name in Directory.entries("/proc") ?? [] {
             guard let pid = pid_t(name), pid != me, let ns = identity("/proc/\(pid)/ns/net"), namespaces.contains(ns) else { continue }
-            if kill(pid, SIGKILL) == 0 { killed += 1 }
+            if kill(pid, SIGKILL) == 0 { killed.append(pid) }
         }
-        return killed
+        // SIGKILL is delivered, not done: a daemon in the middle of a system call (state D) takes a moment to go. Wait
+        // for each to be gone or a zombie (at most 2 s in all), so that nothing of the sandbox outlives it.
+        let until = Monotonic.microseconds() + 2_000_000
+        for pid in killed {
+            while Monotonic.microseconds() < until {
+                guard let stat = Self.state(of: pid), stat != "Z", stat != "X" else { break }
+                usleep(2_000)
+            }
+        }
+        return killed.count
     }
 }

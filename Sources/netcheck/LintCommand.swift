@@ -1,3 +1,4 @@
+import SafeText
 import ArgumentParser
 import Grading
 
@@ -19,7 +20,8 @@ struct LintCommand: ParsableCommand {
                 // Variants are found beside the file, as `netcheck check` finds them in its exercises folder.
                 let variants = try ExerciseCatalog(directory: Self.folder(of: file)).variants(of: exercise)
                 let also = variants.isEmpty ? "" : "; variants: " + variants.map(\.id).joined(separator: ", ")
-                print("\(file): ok (\(Plan(exercise: exercise).checks.count) checks\(also))")
+                // The file name comes from the command line (and so from an instructor's folder): escaped as errors are.
+                print(TerminalText.escape("\(file): ok (\(Plan(exercise: exercise).checks.count) checks\(also))"))
             } catch let e as Files.Failure {
                 broken = true
                 printError("netcheck: \(file): \(e.reason)")
