@@ -196,9 +196,6 @@ public enum Sandbox {
         return stat(path, &st) == 0 && UInt32(st.st_mode) & FileType.mask == FileType.directory
     }
 
-    /// Kills (SIGKILL, by PID) every process still living in one of the sandbox's network namespaces: the calling
-    /// thread's own and each namespace under its /run/netns (whatever the book's commands left running:
-    /// dnsmasq, dhclient, a listener). Call it from inside the sandbox. Returns how many there were.
     /// The state letter of /proc/PID/stat (R, S, D, Z, …), nil when there is no such process.
     static func state(of pid: pid_t) -> Character? {
         let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
@@ -210,6 +207,9 @@ public enum Sandbox {
         return Character(UnicodeScalar(buffer[close + 2]))
     }
 
+    /// Kills (SIGKILL, by PID) every process still living in one of the sandbox's network namespaces: the calling
+    /// thread's own and each namespace under its /run/netns (whatever the book's commands left running:
+    /// dnsmasq, dhclient, a listener). Call it from inside the sandbox. Returns how many there were.
     @discardableResult
     public static func reap() -> Int {
         var namespaces: Set<[UInt64]> = []
