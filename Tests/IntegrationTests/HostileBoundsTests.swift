@@ -132,6 +132,32 @@ final class HostileBoundsTests: XCTestCase {
         XCTAssertLessThanOrEqual(run.bytes, Self.reportLimit, "report size: \(run.summary)", file: file, line: line)
     }
 
+    // MARK: two runs at once
+
+    /// Two learners' graders (or one grader twice) at the same moment against one dnsmasq: dnsmasq pings an
+    /// address for 3 s before offering it and hears no other DHCP packet meanwhile, so the second DISCOVER (from
+    /// another random hardware address, so another address to ping) was answered after 6 s: "the server did not
+    /// answer". netcheck's DISCOVERs now come from one hardware address per client link, so the second finds
+    /// the address dnsmasq has just pinged (its ping cache) and is answered at once.
+    func testTwoDHCPChecksAtOnceBothPass() throws {
+        let (runs, out) = try measureScript("""
+            bash -e Solutions/chapter6-dhcp.sh
+            sleep 0.2
+            measure first check chapter6-dhcp --format json > "$D/first.out" &
+            a=$!
+            measure second check chapter6-dhcp --format json > "$D/second.out" &
+            b=$!
+            wait $a $b
+            cat "$D/first.out" "$D/second.out"
+            """)
+        XCTAssertEqual(runs.count, 2, out)
+        for run in runs {
+            assertBounded(run)
+            XCTAssertEqual(run.check("server.dhcp.offer")?.status, .pass, "\(run.check("server.dhcp.offer")?.observed ?? "") — \(run.summary)")
+            XCTAssertEqual(run.status, 0, run.summary)
+        }
+    }
+
     // MARK: netcheck watch under a storm of changes
 
     /// Starts `netcheck watch` (idle timer 60 s), waits for its first checklist, runs `during` and prints

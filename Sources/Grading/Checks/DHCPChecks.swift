@@ -3,8 +3,9 @@ import Kernel
 import NetlinkWire
 import Packets
 
-/// The DHCP server answers on the segment: netcheck's own DISCOVER (fresh random hardware address, never a
-/// REQUEST, so no lease is taken) gets an OFFER inside the exercise's range.
+/// The DHCP server answers on the segment: netcheck's own DISCOVER (from a hardware address of netcheck's, the
+/// same in every run, see `Probing.dhcpClientMAC`; never a REQUEST, so no lease is taken) gets an OFFER inside
+/// the exercise's range.
 enum DHCPOfferCheck {
     static func evaluate(_ spec: DHCPSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
         let expected = Localized(en: "an OFFER in \(spec.rangeText) to a DISCOVER sent from \(spec.link) (\(spec.client))",
