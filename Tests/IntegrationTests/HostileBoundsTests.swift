@@ -132,6 +132,58 @@ final class HostileBoundsTests: XCTestCase {
         XCTAssertLessThanOrEqual(run.bytes, Self.reportLimit, "report size: \(run.summary)", file: file, line: line)
     }
 
+    // MARK: floods on a watched link
+
+    /// A learner's loop floods c-veth0 with broadcast frames on the DHCP ports while netcheck waits (3 s) for
+    /// dnsmasq's OFFER. Before: the watcher decoded every frame on every poll, the capture kept them all (a
+    /// 0.9–2 MB report of 5,000–13,000 evidence lines), and the OFFER was missed about one run in two.
+    func testDHCPPortFloodDuringTheOfferCheck() throws {
+        let (runs, out) = try measureScript("""
+            bash -e Solutions/chapter6-dhcp.sh
+            flood client c-veth0 dhcp
+            measure flooded check chapter6-dhcp --format json
+            kill $FLOOD
+            """)
+        let run = try XCTUnwrap(runs.first, out)
+        assertBounded(run)
+        XCTAssertEqual(run.status, 0, run.summary)
+        let offer = try XCTUnwrap(run.check("server.dhcp.offer"), run.summary)
+        XCTAssertEqual(offer.status, .pass, offer.observed)
+        XCTAssertTrue((offer.evidence ?? []).contains { $0.contains("DHCP-Message (53), length 1: Offer") }, "\(offer.evidence ?? [])")
+    }
+
+    /// `arping`-style requests for an address nobody has, from the learner's own interface, through the whole
+    /// probe (--timeout 4000): the ARP check keeps the first frames and says how many more it saw, in both
+    /// languages. Then the address is back and the reply is found among the flood. Before: 22,000 evidence lines,
+    /// a 3 MB report.
+    func testARPFloodKeepsTheEvidenceShortAndSaysHowMuchMoreItSaw() throws {
+        let (runs, out) = try measureScript("""
+            bash -e Solutions/chapter4-arp.sh
+            ip netns exec ns2 ip address del 192.0.2.2/24 dev ns2-veth0
+            flood ns1 ns1-veth0 arp:192.0.2.2:192.0.2.1
+            measure en check chapter4-arp --format json --timeout 4000 --lang en
+            measure ja check chapter4-arp --format json --timeout 4000 --lang ja
+            ip netns exec ns2 ip address add 192.0.2.2/24 dev ns2-veth0
+            measure back check chapter4-arp --format json --timeout 4000
+            kill $FLOOD
+            """)
+        XCTAssertEqual(runs.map(\.name), ["en", "ja", "back"], out)
+        for run in runs { assertBounded(run) }
+        for (run, words) in zip(runs.prefix(2), [["more frames", "not shown"], ["フレーム", "表示していません"]]) {
+            let arp = try XCTUnwrap(run.check("ns1.arp.192.0.2.2"), run.summary)
+            XCTAssertEqual(arp.status, .fail, arp.observed)
+            let evidence = arp.evidence ?? []
+            XCTAssertLessThanOrEqual(evidence.count, 200, "evidence is capped: \(evidence.count) lines")
+            let last = try XCTUnwrap(evidence.last)
+            for w in words { XCTAssertTrue(last.contains(w), "\(run.name): the last line says how many more: \(last)") }
+            let more = last.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.max() ?? 0
+            XCTAssertGreaterThan(more, 1000, "\(run.name): thousands of requests crossed: \(last)")
+            if run.name == "ja" { XCTAssertEqual(JapaneseStyle.problems(in: last), [], last) }
+        }
+        let back = try XCTUnwrap(runs.last)
+        XCTAssertEqual(back.check("ns1.arp.192.0.2.2")?.status, .pass, back.check("ns1.arp.192.0.2.2")?.observed ?? back.summary)
+    }
+
     // MARK: two runs at once
 
     /// Two learners' graders (or one grader twice) at the same moment against one dnsmasq: dnsmasq pings an

@@ -13,12 +13,13 @@ enum DHCPOfferCheck {
         for ns in [spec.client, spec.server] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        let seen: [SeenFrame]
+        let captured: SeenCapture
         switch Layer2.captured(probes.captures[check.id], on: Endpoint(namespace: spec.client, name: spec.link), expected: expected,
                                exercise: exercise, world: world) {
         case .verdict(let v): return v
-        case .frames(let frames): seen = frames
+        case .frames(let frames): captured = frames
         }
+        let seen = captured.frames
         let xid = probes.dhcpTransactions[check.id]
         let mine = seen.filter { $0.dhcp?.transactionID == xid }
         var verdict: Verdict
@@ -38,7 +39,7 @@ enum DHCPOfferCheck {
             let observed = Localized(en: "no OFFER answered the DISCOVER", ja: "DISCOVER に OFFER が返りませんでした")
             verdict = .fail(expected, cause: silenceCause(spec, exercise: exercise, world: world), observedPrefix: observed)
         }
-        verdict.evidence = seen.flatMap { s -> [String] in
+        verdict.evidence = captured.evidence { s in
             guard let frame = s.frame, let detail = TcpdumpFormat.detail(frame) else { return [s.line] }
             return [s.line, "    " + detail]
         }

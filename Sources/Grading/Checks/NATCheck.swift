@@ -23,18 +23,12 @@ enum NATCheck {
         }
     }
 
-    struct Sides {
-        var inside: [SeenFrame]
-        var outside: [SeenFrame]
-        var evidence: [String]
-    }
-
     static func evaluate(_ spec: NATSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec, original: insideAddress(spec, world: world))
         for ns in [spec.from, spec.router, spec.inside.namespace, spec.outside.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        var frames: [String: [SeenFrame]] = [:]
+        var frames: [String: SeenCapture] = [:]
         for (side, endpoint) in [(ProbeResults.insideKey(check.id), spec.inside), (ProbeResults.outsideKey(check.id), spec.outside)] {
             switch Layer2.captured(probes.captures[side], on: endpoint, expected: expected, exercise: exercise, world: world) {
             case .verdict(let v): return v
@@ -45,10 +39,11 @@ enum NATCheck {
         if let e = probes.synErrors[check.id], ![ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains((e as? KernelError)?.errno ?? 0) {
             return .error(expected, e)
         }
-        let inside = frames[ProbeResults.insideKey(check.id)]!, outside = frames[ProbeResults.outsideKey(check.id)]!
+        let insideCapture = frames[ProbeResults.insideKey(check.id)]!, outsideCapture = frames[ProbeResults.outsideKey(check.id)]!
+        let inside = insideCapture.frames, outside = outsideCapture.frames
         // In the order the probe travels: inside first for source NAT, outside first for destination NAT.
-        let insideLines = ["# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)")] + inside.map(\.line)
-        let outsideLines = ["# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)")] + outside.map(\.line)
+        let insideLines = [Localized("# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)"))] + insideCapture.evidence
+        let outsideLines = [Localized("# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)"))] + outsideCapture.evidence
         let evidence = spec.kind == .source ? insideLines + outsideLines : outsideLines + insideLines
         var verdict: Verdict
         switch spec.kind {
