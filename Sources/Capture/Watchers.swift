@@ -66,11 +66,14 @@ public final class FrameWatcher<Decoded>: ProbeWatcher {
     public private(set) var kernelDrops = 0
 
     /// `onStart` runs once, after the echo requests have gone out (an ARP probe injects its request there).
-    public init(capture: LiveCapture, budget: FrameBudget = .standard, patience: Duration? = nil,
+    /// `satisfied`: the run need not wait for this watcher at all (a capture that only records, such as the
+    /// one on lo during the conversations with servers, which come after the probe run).
+    public init(capture: LiveCapture, budget: FrameBudget = .standard, patience: Duration? = nil, satisfied: Bool = false,
                 examine: @escaping (CapturedFrame) -> Examined, onStart: (() throws -> Void)? = nil) {
         self.capture = capture
         self.budget = budget
         self.patience = patience
+        self.satisfied = satisfied
         self.examine = examine
         self.onStart = onStart
     }
@@ -103,9 +106,10 @@ public final class FrameWatcher<Decoded>: ProbeWatcher {
     /// Frames read but not kept.
     public var unkept: Int { unkeptDecisive + unkeptOther }
 
-    /// Reads what is still waiting and the kernel's drop count: call before the capture is closed.
+    /// Reads what is still waiting (more at once than a turn of the poll loop takes: the run is over, and the
+    /// buffer holds a few thousand frames at most) and the kernel's drop count: call before the capture closes.
     public func finish() {
-        readAvailable()
+        capture.readAvailable(atMost: 4096) { frame in take(frame) }
         kernelDrops = capture.kernelDrops
     }
 

@@ -179,7 +179,7 @@ struct Probing {
             // `tcpdump -i lo`, as the book watches it; satisfied at once: the conversation comes after the pings.
             return [PlannedCapture(key: check.id, request: .init(interface: "lo", namespace: place.namespace,
                                                                  filter: "\(spec.transport.rawValue) port \(spec.port) or icmp"),
-                                   injector: false, make: { capture, _ in Watcher(capture: capture, examine: { .init(DecodedFrame($0), satisfied: true) }) })]
+                                   injector: false, make: { capture, _ in Watcher(capture: capture, satisfied: true, examine: { .init(DecodedFrame($0)) }) })]
         case .dhcpOffer(let spec):
             guard let place = world.place(spec.client) else { return [] }
             var rng = SystemRandomNumberGenerator()
