@@ -31,14 +31,16 @@ public struct CaptureError: Error, CustomStringConvertible, Sendable {
 ///
 /// The handle is created and activated inside the namespace (its packet socket stays there), in immediate
 /// mode so frames arrive as they cross, and *not* promiscuous: watching must not change the interface's flags.
-/// Non-blocking: `readAvailable()` takes what is there, and `fileDescriptor` can be polled.
+/// Non-blocking: `readAvailable(_:)` hands over what is there, and `fileDescriptor` can be polled. It keeps no
+/// frame itself: what to keep of a flood is the watcher's choice (`FrameWatcher`).
 public final class LiveCapture {
     public let interface: String
     public let namespace: String
     public let filter: String
     public let fileDescriptor: Int32
-    public private(set) var frames: [CapturedFrame] = []
     private var handle: OpaquePointer?
+    /// Where `pcap_dispatch`'s callback delivers, while `readAvailable` runs.
+    private var sink: ((CapturedFrame) -> Void)?
 
     public static let snapLength: Int32 = 2048
 
@@ -120,24 +122,38 @@ public final class LiveCapture {
         concurrently(captures.count) { captures[$0].close() }
     }
 
-    /// Appends every frame waiting in the capture buffer to `frames`. Returns how many were read.
+    /// Hands the frames waiting in the capture buffer to `each`, in order, at most `limit` of them: under a
+    /// flood the kernel refills the buffer as fast as it is read, and a read without a limit would never end
+    /// (nor would the run, whose deadline is checked between reads). Returns how many there were.
     @discardableResult
-    public func readAvailable() -> Int {
-        let before = frames.count
+    public func readAvailable(atMost limit: Int = 256, _ each: (CapturedFrame) -> Void) -> Int {
         guard let handle else { return 0 }
-        let me = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
-        while true {
-            let n = pcap_dispatch(handle, -1, { user, header, bytes in
-                guard let user, let header, let bytes else { return }
-                let capture = Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
-                let h = header.pointee
-                capture.frames.append(CapturedFrame(
-                    bytes: Array(UnsafeBufferPointer(start: bytes, count: Int(h.caplen))), wireLength: Int(h.len),
-                    timestampMicroseconds: Int64(h.ts.tv_sec) * 1_000_000 + Int64(h.ts.tv_usec)))
-            }, me)
-            if n <= 0 { break }
+        var count = 0
+        withoutActuallyEscaping(each) { each in
+            sink = { count += 1; each($0) }
+            defer { sink = nil }
+            let me = Unmanaged.passUnretained(self).toOpaque().assumingMemoryBound(to: UInt8.self)
+            while count < limit {
+                let n = pcap_dispatch(handle, Int32(clamping: limit - count), { user, header, bytes in
+                    guard let user, let header, let bytes else { return }
+                    let capture = Unmanaged<LiveCapture>.fromOpaque(UnsafeRawPointer(user)).takeUnretainedValue()
+                    let h = header.pointee
+                    capture.sink?(CapturedFrame(
+                        bytes: Array(UnsafeBufferPointer(start: bytes, count: Int(h.caplen))), wireLength: Int(h.len),
+                        timestampMicroseconds: Int64(h.ts.tv_sec) * 1_000_000 + Int64(h.ts.tv_usec)))
+                }, me)
+                if n <= 0 { break }
+            }
         }
-        return frames.count - before
+        return count
+    }
+
+    /// Frames that passed the filter but that the kernel dropped because the capture buffer was full
+    /// (`pcap_stats` ps_drop, since the capture was opened); 0 when the handle is closed.
+    public var kernelDrops: Int {
+        guard let handle else { return 0 }
+        var stats = pcap_stat()
+        return pcap_stats(handle, &stats) == 0 ? Int(stats.ps_drop) : 0
     }
 
     /// Sends one raw frame out of the interface (pcap_inject), as it is.

@@ -59,7 +59,7 @@ public struct Grader {
         func result(_ check: PlannedCheck, _ verdict: Verdict) -> CheckResult {
             CheckResult(id: check.id, title: check.title.text(language), status: verdict.status,
                         expected: verdict.expected.text(language), observed: verdict.observed.text(language),
-                        hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence,
+                        hint: verdict.status == .pass ? "" : verdict.hint.text(language), evidence: verdict.evidence?.map { $0.text(language) },
                         note: verdict.note?.text(language))
         }
         let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)

@@ -12,8 +12,8 @@ struct ProbeResults {
     var echo: [String: Result<EchoOutcome, Error>] = [:]
     /// The ICMP identifier each ping carried, by check id.
     var identifiers: [String: UInt16] = [:]
-    /// What each capture saw, by capture key: the check id, or `ID#inside` / `ID#outside` for NAT checks.
-    var captures: [String: Result<[CapturedFrame], Error>] = [:]
+    /// What each capture kept, by capture key: the check id, or `ID#inside` / `ID#outside` for NAT checks.
+    var captures: [String: Result<CaptureRecord, Error>] = [:]
     /// The TCP source port of each NAT check's SYN, and the errno if it could not be sent.
     var synPorts: [String: UInt16] = [:]
     var synErrors: [String: Error] = [:]
@@ -46,8 +46,10 @@ struct Probing {
         /// Builds the watcher from the opened handles: this one and, when `injector` is set, a second handle
         /// on the same link that sends (so the first sees what is sent cross like any other frame).
         var injector: Bool
-        var make: (LiveCapture, LiveCapture?) -> FrameWatcher
+        var make: (LiveCapture, LiveCapture?) -> Watcher
     }
+
+    typealias Watcher = FrameWatcher<DecodedFrame>
 
     func run() -> ProbeResults {
         var results = ProbeResults()
@@ -85,7 +87,7 @@ struct Probing {
         let opened = LiveCapture.open(requestsToOpen)
         let allCaptures = opened.compactMap { try? $0.get() }
         defer { LiveCapture.close(allCaptures) }
-        var watchers: [String: FrameWatcher] = [:]
+        var watchers: [String: Watcher] = [:]
         var next = 0
         for item in planned {
             let count = item.injector ? 2 : 1
@@ -128,11 +130,12 @@ struct Probing {
             ServiceSockets.readAfter(&results.sockets, services, world: world)
         }
         for (key, watcher) in watchers {
+            watcher.finish()
             if let error = watcher.startError {
                 if key.hasSuffix("#outside") { results.synErrors[String(key.dropLast("#outside".count))] = error }
                 else { results.captures[key] = .failure(error) }
             }
-            if results.captures[key] == nil { results.captures[key] = .success(watcher.frames) }
+            if results.captures[key] == nil { results.captures[key] = .success(CaptureRecord(watcher)) }
         }
         return results
     }
@@ -147,7 +150,9 @@ struct Probing {
                                    injector: false, make: { capture, _ in Self.framesWatcher(spec, capture: capture) })]
         case .arp(let spec):
             guard let place = world.place(spec.namespace) else { return [] }
-            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace, filter: Self.arpFilter(spec)),
+            let mac = place.snapshot.link(named: spec.link)?.mac
+            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
+                                                                 filter: Self.arpFilter(spec, from: mac)),
                                    injector: true, make: { capture, injector in
                                        Self.arpWatcher(spec, in: place, capture: capture, injector: injector!) })]
         case .nat(let spec):
@@ -178,16 +183,16 @@ struct Probing {
             // `tcpdump -i lo`, as the book watches it; satisfied at once: the conversation comes after the pings.
             return [PlannedCapture(key: check.id, request: .init(interface: "lo", namespace: place.namespace,
                                                                  filter: "\(spec.transport.rawValue) port \(spec.port) or icmp"),
-                                   injector: false, make: { capture, _ in FrameWatcher(capture: capture, satisfied: { _ in true }) })]
+                                   injector: false, make: { capture, _ in Watcher(capture: capture, satisfied: true, examine: { .init(DecodedFrame($0)) }) })]
         case .dhcpOffer(let spec):
             guard let place = world.place(spec.client) else { return [] }
             var rng = SystemRandomNumberGenerator()
             let xid = UInt32.random(in: 1...UInt32.max, using: &rng)
             results.dhcpTransactions[check.id] = xid
             return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
-                                                                 filter: "udp and (port 67 or port 68)"),
+                                                                 filter: Self.dhcpFilter(xid: xid)),
                                    injector: true, make: { capture, injector in
-                                       Self.dhcpWatcher(xid: xid, capture: capture, injector: injector!,
+                                       Self.dhcpWatcher(xid: xid, mac: Self.dhcpClientMAC(spec), capture: capture, injector: injector!,
                                                         patience: min(Self.dhcpPatience, latest ?? Self.dhcpPatience)) })]
         default:
             return []
@@ -211,28 +216,49 @@ struct Probing {
     }
 
     /// Satisfied once a request and its answer have crossed: echo request and reply, or SYN and SYN-ACK/RST.
-    static func exchangeWatcher(_ capture: LiveCapture, tcp: Bool, onStart: (() throws -> Void)? = nil) -> FrameWatcher {
-        FrameWatcher(capture: capture, satisfied: { frames in
-            let seen = frames.map(DecodedFrame.init)
-            if tcp {
-                return seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x02 } ?? false }
-                    && seen.contains { $0.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 } ?? false }
+    /// Both decide the check (the filter lets only the probe's own packets through).
+    static func exchangeWatcher(_ capture: LiveCapture, tcp: Bool, onStart: (() throws -> Void)? = nil) -> Watcher {
+        var sawRequest = false, sawAnswer = false
+        return Watcher(capture: capture, examine: { captured in
+            let frame = DecodedFrame(captured)
+            let request: Bool, answer: Bool
+            if tcp, let t = frame.tcp {
+                request = t.flags & 0x12 == 0x02
+                answer = t.flags & 0x12 == 0x12 || t.flags & 0x04 != 0
+            } else if !tcp, let icmp = frame.icmp {
+                request = icmp.type == 8
+                answer = icmp.type == 0
+            } else {
+                return .init(frame)
             }
-            return seen.contains { $0.icmp?.type == 8 } && seen.contains { $0.icmp?.type == 0 }
+            sawRequest = sawRequest || request
+            sawAnswer = sawAnswer || answer
+            return .init(frame, decisive: request || answer, satisfied: sawRequest && sawAnswer)
         }, onStart: onStart)
     }
 
-    /// Sends a DISCOVER from a fresh random hardware address (never a REQUEST: no lease is taken) and waits
-    /// for the OFFER that answers it.
+    /// Sends a DISCOVER from netcheck's hardware address for the client link (never a REQUEST: no lease is
+    /// taken) and waits for the OFFER that answers it.
     static let dhcpPatience = Duration.milliseconds(4000)
 
-    static func dhcpWatcher(xid: UInt32, capture: LiveCapture, injector: LiveCapture, patience: Duration) -> FrameWatcher {
-        var rng = SystemRandomNumberGenerator()
-        // Locally administered, unicast.
-        let mac = MACAddress(bytes: [0x02] + (0..<5).map { _ in UInt8.random(in: 0...255, using: &rng) })!
-        // dnsmasq pings an address (up to 3 s) before it offers it to a client it does not know.
-        return FrameWatcher(capture: capture, patience: patience, satisfied: { frames in
-            frames.map(DecodedFrame.init).contains { $0.dhcp?.transactionID == xid && $0.dhcp?.messageType == 2 }
+    /// The hardware address netcheck's DISCOVERs on `spec`'s client link come from: locally administered,
+    /// unicast, and the same in every run. dnsmasq pings the address it picks (from a hash of the hardware
+    /// address) for 3 s before it offers it, hearing no other DHCP packet meanwhile, and then remembers for 30 s
+    /// that nobody answered: a second run at the same moment (another learner's grader, a CI job) asks from the
+    /// same hardware address, gets the same address, found in that cache, and is answered right after the first.
+    /// A fresh random address each run needed a ping each, one after the other: the second OFFER came after 6 s.
+    static func dhcpClientMAC(_ spec: DHCPSpec) -> MACAddress {
+        // FNV-1a, 64 bits, over "netcheck dhcp CLIENT LINK".
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "netcheck dhcp \(spec.client) \(spec.link)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return MACAddress(bytes: [0x02] + (0..<5).map { UInt8(truncatingIfNeeded: hash >> (8 * $0)) })!
+    }
+
+    static func dhcpWatcher(xid: UInt32, mac: MACAddress, capture: LiveCapture, injector: LiveCapture, patience: Duration) -> Watcher {
+        Watcher(capture: capture, patience: patience, examine: { captured in
+            let frame = DecodedFrame(captured)
+            let mine = frame.dhcp?.transactionID == xid
+            return .init(frame, decisive: mine, satisfied: mine && frame.dhcp?.messageType == 2)
         }, onStart: {
             try injector.inject(DHCPMessage.discoverFrame(clientMAC: mac, transactionID: xid))
         })
@@ -243,29 +269,46 @@ struct Probing {
         "icmp and icmp[4:2] = \(identifier) and (icmp[0] = 8 or icmp[0] = 0)"
     }
 
-    /// Requests for TARGET and TARGET's replies.
-    static func arpFilter(_ spec: ARPSpec) -> String {
-        let target = "0x" + String(spec.target.value, radix: 16)
-        return "arp and ((arp[6:2] = 1 and arp[24:4] = \(target)) or (arp[6:2] = 2 and arp[14:4] = \(target)))"
+    /// netcheck's DISCOVER and what answers it: BOOTP with its transaction id (udp[12:4], the xid after the
+    /// 8-byte UDP header and op, htype, hlen, hops). Only the exchange: a flood on the DHCP ports (a learner's
+    /// loop, 50,000 frames a second) never reaches the capture buffer, so it cannot crowd the OFFER out of it.
+    static func dhcpFilter(xid: UInt32) -> String {
+        "udp and (port 67 or port 68) and udp[12:4] = 0x" + String(xid, radix: 16)
     }
 
-    /// Satisfied once the request (and the reply, when one is expected) has crossed.
-    static func framesWatcher(_ spec: ReachabilitySpec, capture: LiveCapture) -> FrameWatcher {
+    /// Requests for TARGET sent from this link (netcheck's own, the kernel's), and TARGET's replies. Requests
+    /// from other hosts (a flood on a bridge) are not the exchange, and would fill the capture buffer; without
+    /// the link's MAC, every request for TARGET.
+    static func arpFilter(_ spec: ARPSpec, from mac: MACAddress?) -> String {
+        let target = "0x" + String(spec.target.value, radix: 16)
+        let sender = mac.map { " and ether src \($0)" } ?? ""
+        return "arp and ((arp[6:2] = 1 and arp[24:4] = \(target)\(sender)) or (arp[6:2] = 2 and arp[14:4] = \(target)))"
+    }
+
+    /// Satisfied once the request (and the reply, when one is expected) has crossed; both decide the check.
+    static func framesWatcher(_ spec: ReachabilitySpec, capture: LiveCapture) -> Watcher {
         let wantReply = spec.reachable
-        return FrameWatcher(capture: capture, satisfied: { frames in
-            let types = frames.compactMap { DecodedFrame($0).icmp?.type }
-            return types.contains(8) && (!wantReply || types.contains(0))
+        var sawRequest = false, sawReply = false
+        return Watcher(capture: capture, examine: { captured in
+            let frame = DecodedFrame(captured)
+            let type = frame.icmp?.type
+            sawRequest = sawRequest || type == 8
+            sawReply = sawReply || type == 0
+            return .init(frame, decisive: type == 8 || type == 0, satisfied: sawRequest && (!wantReply || sawReply))
         })
     }
 
-    /// Sends "who-has TARGET tell OURS" out of the link when the run starts; satisfied by TARGET's reply.
-    static func arpWatcher(_ spec: ARPSpec, in place: World.Place, capture: LiveCapture, injector: LiveCapture) -> FrameWatcher {
+    /// Sends "who-has TARGET tell OURS" out of the link when the run starts; satisfied by TARGET's reply, which
+    /// decides the check.
+    static func arpWatcher(_ spec: ARPSpec, in place: World.Place, capture: LiveCapture, injector: LiveCapture) -> Watcher {
         let link = place.snapshot.link(named: spec.link)
         let addresses = link.map { place.snapshot.addresses(on: $0) } ?? []
         let sender = (addresses.first { $0.prefix.contains(spec.target) } ?? addresses.first)?.address ?? IPv4Address(0)
         let mac = link?.mac
-        return FrameWatcher(capture: capture, satisfied: { frames in
-            frames.contains { DecodedFrame($0).arp.map { $0.operation == 2 && $0.senderIP == spec.target } ?? false }
+        return Watcher(capture: capture, examine: { captured in
+            let frame = DecodedFrame(captured)
+            let reply = frame.arp.map { $0.operation == 2 && $0.senderIP == spec.target } ?? false
+            return .init(frame, decisive: reply, satisfied: reply)
         }, onStart: {
             guard let mac else { return }
             try injector.inject(ARPPacket.requestFrame(senderMAC: mac, senderIP: sender, targetIP: spec.target))

@@ -6,7 +6,13 @@ import Glibc
 /// namespace, and inotify on /run/netns for namespaces that appear or go away.
 ///
 /// `wait` blocks in poll(2) until something happens (or the timeout passes), then takes whatever else arrives
-/// within `settle` so a burst of changes (a script of `ip` commands) gives one re-check, not twenty.
+/// within `settle` so a burst of changes (a script of `ip` commands) gives one re-check, not twenty, but never
+/// for longer than `longest`: a storm that does not end (a loop flapping a link) gives a re-check every
+/// `longest`, not one after the storm.
+///
+/// netcheck's own probes fill neighbour tables, and nothing else it does is notified: `heardChanges()` after a
+/// check round tells a change of the learner's made during the round (anything but a neighbour) from the
+/// round's own traffic.
 public final class ChangeMonitor {
     /// RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE
     static let groups: UInt32 = 0x1 | 0x4 | 0x10 | 0x40
@@ -73,12 +79,29 @@ public final class ChangeMonitor {
         _ = readAll()
     }
 
-    /// Waits until something changes (true) or `timeout` passes (false); then lets a burst settle.
-    public func wait(timeout: Duration, settle: Duration = .milliseconds(40)) -> Bool {
+    /// Reads what is queued, and whether it holds a change netcheck's probes cannot have caused: a link, an
+    /// address, a route, forwarding, a namespace appearing or going away, or notifications lost to a full
+    /// socket buffer (ENOBUFS: what was lost is unknown). Neighbour notifications alone are not.
+    public func heardChanges() -> Bool {
+        readAll() == .changes
+    }
+
+    /// Waits until something changes (true) or `timeout` passes (false); then lets a burst settle (see `settle`).
+    public func wait(timeout: Duration, settle quiet: Duration = .milliseconds(40), longest: Duration = .milliseconds(1000)) -> Bool {
         guard block(for: timeout) else { return false }
-        _ = readAll()
-        while block(for: settle) { _ = readAll() }
+        settle(quiet: quiet, longest: longest)
         return true
+    }
+
+    /// Takes notifications until none has come for `quiet`, or `longest` has passed since the call.
+    public func settle(quiet: Duration = .milliseconds(40), longest: Duration = .milliseconds(1000)) {
+        let end = Monotonic.microseconds() + Monotonic.microseconds(longest)
+        _ = readAll()
+        while true {
+            let left = end - Monotonic.microseconds()
+            guard left > 0, block(for: min(quiet, .microseconds(left))) else { return }
+            _ = readAll()
+        }
     }
 
     private func descriptors() -> [Int32] { Array(sockets.values) + (inotify >= 0 ? [inotify] : []) }
@@ -93,13 +116,44 @@ public final class ChangeMonitor {
         }
     }
 
-    /// Reads and discards what is queued on every descriptor; true if anything was.
-    private func readAll() -> Bool {
+    /// What a read of every descriptor found.
+    enum Heard: Comparable { case nothing, neighbours, changes }
+
+    /// RTM_NEWNEIGH, RTM_DELNEIGH: what netcheck's probes cause (ARP, neighbour entries going stale).
+    static let neighbourTypes: Set<UInt16> = [28, 29]
+
+    /// Reads and discards what is queued on every descriptor, and says what it was.
+    private func readAll() -> Heard {
         var buffer = [UInt8](repeating: 0, count: 65536)
-        var any = false
-        for fd in descriptors() {
-            while buffer.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 { any = true }
+        var heard = Heard.nothing
+        for fd in sockets.values {
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == ENOBUFS { heard = .changes; continue }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                heard = max(heard, Self.classify(buffer[..<n]))
+            }
         }
-        return any
+        if inotify >= 0 {
+            while buffer.withUnsafeMutableBytes({ read(inotify, $0.baseAddress, $0.count) }) > 0 { heard = .changes }
+        }
+        return heard
+    }
+
+    /// The messages of one netlink datagram (headers walked by nlmsg_len): neighbours only, or more. What
+    /// cannot be read as messages counts as a change.
+    static func classify(_ datagram: ArraySlice<UInt8>) -> Heard {
+        var heard = Heard.nothing
+        var offset = datagram.startIndex
+        while offset < datagram.endIndex {
+            guard datagram.endIndex - offset >= 16 else { return .changes }
+            let length = datagram[offset..<offset + 4].withUnsafeBytes { Int($0.loadUnaligned(as: UInt32.self)) }
+            let type = datagram[offset + 4..<offset + 6].withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) }
+            guard length >= 16 else { return .changes }
+            heard = max(heard, neighbourTypes.contains(type) ? .neighbours : .changes)
+            offset += (length + 3) & ~3
+        }
+        return heard
     }
 }

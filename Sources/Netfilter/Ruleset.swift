@@ -55,73 +55,174 @@ public struct NATRule: Equatable, Sendable {
     }
 }
 
+extension NATRule {
+    /// The rule as `nft list ruleset` prints it, or, when the text listing did not have it (nft killed at the
+    /// deadline before printing it), as netcheck read it from the JSON listing.
+    public var shown: String { text.isEmpty ? described : text }
+
+    /// The matches and the action netcheck read, in nft's words: `oifname "gw-veth0" ip saddr 10.0.0.0/24 masquerade`.
+    public var described: String {
+        var words: [String] = []
+        if let i = inputInterface { words.append("iifname \"\(i)\"") }
+        if let o = outputInterface { words.append("oifname \"\(o)\"") }
+        if let s = source { words.append("ip saddr \(s.length == 32 ? s.address.description : s.cidr)") }
+        if let d = destination { words.append("ip daddr \(d.length == 32 ? d.address.description : d.cidr)") }
+        if let p = transportProtocol {
+            words.append(destinationPort.map { "\(p) dport \($0)" } ?? "meta l4proto \(p)")
+        }
+        switch action {
+        case .masquerade: words.append("masquerade")
+        case .snat(let to): words.append(to.map { "snat to \($0)" } ?? "snat")
+        case .dnat(let to, let port): words.append(to.map { "dnat to \($0)" + (port.map { ":\($0)" } ?? "") } ?? "dnat")
+        }
+        return words.joined(separator: " ")
+    }
+}
+
 /// The NAT part of a network namespace's nftables ruleset.
 public struct Ruleset: Equatable, Sendable {
     /// NAT rules in the order `nft` lists them (table by table, chain by chain).
     public var natRules: [NATRule]
+    /// Set when netcheck did not read the whole ruleset: `natRules` are those it read.
+    public var unread: Unread?
 
-    public init(natRules: [NATRule]) { self.natRules = natRules }
+    /// What was left unread of a ruleset, and why.
+    public struct Unread: Equatable, Sendable {
+        /// Rules read (NAT or not) before the listing stopped.
+        public var rulesRead: Int
+        /// nft was stopped at the run's deadline.
+        public var deadline: Bool
+        /// Rules whose JSON was longer than `Ruleset.maximumRuleBytes`, skipped.
+        public var tooLarge: Int
+        /// The listing was stopped after `Ruleset.maximumNATRules` NAT rules.
+        public var atLimit: Bool
+
+        public init(rulesRead: Int, deadline: Bool, tooLarge: Int, atLimit: Bool = false) {
+            self.rulesRead = rulesRead; self.deadline = deadline; self.tooLarge = tooLarge; self.atLimit = atLimit
+        }
+    }
+
+    public init(natRules: [NATRule], unread: Unread? = nil) {
+        self.natRules = natRules
+        self.unread = unread
+    }
+
+    /// A rule longer than this in JSON (a set of thousands of elements written inline) is skipped, not parsed.
+    public static let maximumRuleBytes = 1 << 20
+    /// The most NAT rules read of one ruleset: the diagnosis names the first rule at fault, and a learner's script
+    /// of a hundred thousand rules must not cost more memory than this many (about 3 MB).
+    public static let maximumNATRules = 10_000
 
     /// Parses `nft -j list ruleset` output, completed by `nft -a list ruleset` text: iptables-nft rules show their
     /// target only as {"xt": {"type": "target", "name": "DNAT"}} in JSON, while the text form prints "dnat to 192.0.2.1"
     /// (the rule is found by its "# handle N" comment within its table/chain).
     ///
-    /// Throws when `json` is not JSON or not an `{"nftables": [...]}` document; anything unknown inside it
-    /// (objects, expressions, value shapes) is skipped.
+    /// Throws when `json` is not an `{"nftables": [...]}` document or a chain or rule in it is not JSON; anything
+    /// unknown inside it (objects, expressions, value shapes) is skipped.
     public static func parse(json: String, text: String) throws -> Ruleset {
-        let document: JSONValue
-        // nft's own output: a key twice keeps its last value, as json-c and nft read it.
-        do { document = try JSON.parse(json, allowingDuplicateKeys: true) } catch {
-            throw NetfilterError(.badJSON("\(error)"))
+        var builder = Builder()
+        try builder.feed(json.utf8)
+        if !builder.atLimit { try builder.finish() }
+        let unread = builder.atLimit || builder.tooLarge > 0
+            ? Unread(rulesRead: builder.rulesRead, deadline: false, tooLarge: builder.tooLarge, atLimit: builder.atLimit) : nil
+        return builder.ruleset(listing: RuleListing(text), unread: unread)
+    }
+
+    /// Builds the NAT rules from the JSON listing as it arrives, one item at a time (`ItemStream`), in time and
+    /// memory linear in the NAT rules: each rule is reduced to a `NATRule` as soon as it is read, its text
+    /// (and an iptables-nft target's address, found only in the text) looked up at the end.
+    struct Builder {
+        private var stream = ItemStream(wanted: ["chain", "rule"], maximumItemBytes: Ruleset.maximumRuleBytes)
+        private var hooks: [ChainKey: String] = [:]
+        private var pending: [Pending] = []
+        private(set) var rulesRead = 0
+        /// `maximumNATRules` NAT rules were read: the rest of the listing is not looked at.
+        private(set) var atLimit = false
+
+        /// A NAT rule read from JSON, before its text is known.
+        struct Pending {
+            var rule: NATRule
+            var handle: Int64?
+            /// The iptables-nft target that gave the rule its action ("SNAT", "DNAT", "MASQUERADE"), whose
+            /// address and port are in the text.
+            var xtTarget: String?
         }
-        guard let items = document.object?["nftables"]?.array else {
-            throw NetfilterError(.badJSON("not an {\"nftables\": [...]} document"))
+
+        var tooLarge: Int { stream.tooLarge }
+
+        mutating func feed(_ bytes: some Sequence<UInt8>) throws {
+            // The stream is moved out while it hands over items, which change the rest of the builder.
+            var items = stream
+            defer { stream = items }
+            do {
+                try items.feed(bytes) { try add($0) }
+            } catch let e as ItemStream.Failure {
+                throw NetfilterError(.badJSON(e.message))
+            }
         }
-        let listing = RuleListing(text)
-        var hooks: [ChainKey: String] = [:]
-        var rules: [NATRule] = []
-        for item in items {
-            guard let object = item.object else { continue }
+
+        mutating func finish() throws {
+            do { try stream.finish() } catch let e as ItemStream.Failure { throw NetfilterError(.badJSON(e.message)) }
+        }
+
+        private mutating func add(_ bytes: [UInt8]) throws {
+            guard !atLimit else { return }
+            let value: JSONValue
+            do { value = try JSON.parse(String(decoding: bytes, as: UTF8.self), allowingDuplicateKeys: true) } catch {
+                throw NetfilterError(.badJSON("\(error)"))
+            }
+            guard let object = value.object else { return }
             if let chain = object["chain"]?.object {
-                guard let key = ChainKey(chain, nameKey: "name"), let hook = chain["hook"]?.string else { continue }
+                guard let key = ChainKey(chain, nameKey: "name"), let hook = chain["hook"]?.string else { return }
                 hooks[key] = hook
             } else if let rule = object["rule"]?.object, let key = ChainKey(rule, nameKey: "chain") {
-                let handle = rule["handle"]?.int
-                let text = handle.flatMap { listing.rules[RuleListing.Key(chain: key, handle: $0)] }
-                if let nat = natRule(rule["expr"]?.array ?? [], key: key, text: text ?? "") {
-                    rules.append(nat)
+                rulesRead += 1
+                if let (nat, xt) = natRule(rule["expr"]?.array ?? [], key: key) {
+                    // One NAT rule more than the limit: the listing is not read further.
+                    guard pending.count < Ruleset.maximumNATRules else { atLimit = true; rulesRead -= 1; return }
+                    pending.append(Pending(rule: nat, handle: rule["handle"]?.int, xtTarget: xt))
                 }
             }
         }
-        // Chains come before their rules in nft's listing, but look hooks up at the end regardless.
-        for i in rules.indices {
-            rules[i].hook = hooks[ChainKey(family: rules[i].family, table: rules[i].table, chain: rules[i].chain)]
+
+        /// The rules read so far, with their texts from `listing` and their chains' hooks. Chains come before
+        /// their rules in nft's listing, but hooks are looked up at the end regardless.
+        func ruleset(listing: RuleListing, unread: Ruleset.Unread? = nil) -> Ruleset {
+            Ruleset(natRules: pending.map { p in
+                var rule = p.rule
+                let chain = ChainKey(family: rule.family, table: rule.table, chain: rule.chain)
+                rule.text = p.handle.flatMap { listing.rules[RuleListing.Key(chain: chain, handle: $0)] } ?? ""
+                if let name = p.xtTarget, let action = Ruleset.xtAction(name, text: rule.text) { rule.action = action }
+                rule.hook = hooks[ChainKey(family: rule.family, table: rule.table, chain: rule.chain)]
+                return rule
+            }, unread: unread)
         }
-        return Ruleset(natRules: rules)
     }
 
-    /// The NAT rule made of `expressions`, or nil when they hold no NAT action.
-    static func natRule(_ expressions: [JSONValue], key: ChainKey, text: String) -> NATRule? {
-        var rule = NATRule(family: key.family, table: key.table, chain: key.chain, hook: nil, action: .masquerade,
-                           text: text)
+    /// The NAT rule made of `expressions`, or nil when they hold no NAT action; with the iptables-nft target
+    /// that gave it its action, when one did (its address and port are read from the text later).
+    static func natRule(_ expressions: [JSONValue], key: ChainKey) -> (NATRule, xtTarget: String?)? {
+        var rule = NATRule(family: key.family, table: key.table, chain: key.chain, hook: nil, action: .masquerade, text: "")
         var action: NATRule.Action?
+        var xtTarget: String?
         for expression in expressions {
             guard let e = expression.object else { continue }
             if let match = e["match"]?.object {
                 apply(match, to: &rule)
             } else if e["masquerade"] != nil {
-                action = .masquerade
+                (action, xtTarget) = (.masquerade, nil)
             } else if let snat = e["snat"] {
-                action = .snat(to: ipv4(snat.object?["addr"]))
+                (action, xtTarget) = (.snat(to: ipv4(snat.object?["addr"])), nil)
             } else if let dnat = e["dnat"] {
-                action = .dnat(to: ipv4(dnat.object?["addr"]), port: port(dnat.object?["port"]))
-            } else if let xt = e["xt"]?.object, xt["type"]?.string == "target", let name = xt["name"]?.string {
-                action = xtAction(name, text: text) ?? action
+                (action, xtTarget) = (.dnat(to: ipv4(dnat.object?["addr"]), port: port(dnat.object?["port"])), nil)
+            } else if let xt = e["xt"]?.object, xt["type"]?.string == "target", let name = xt["name"]?.string,
+                      let targetAction = xtAction(name, text: "") {
+                (action, xtTarget) = (targetAction, name)
             }
         }
         guard let action else { return nil }
         rule.action = action
-        return rule
+        return (rule, xtTarget)
     }
 
     /// Records an `==` match on an interface, an address, the transport protocol or the destination port.

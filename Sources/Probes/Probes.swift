@@ -45,7 +45,8 @@ public protocol ProbeWatcher: AnyObject {
     var fileDescriptor: Int32 { get }
     /// Called once, right after the echo requests have gone out.
     func start()
-    /// Takes whatever is ready on `fileDescriptor`, without blocking.
+    /// Takes what is ready on `fileDescriptor`, without blocking, and a bounded amount of it: what is left
+    /// makes the next poll return at once, after the run has looked at its deadlines.
     func readAvailable()
     var isSatisfied: Bool { get }
     /// How long this watcher may keep the run going, when it needs longer than the echo timeout (a DHCP server
@@ -62,6 +63,8 @@ extension ProbeWatcher {
 public enum EchoProbe {
     /// The one sequence number netcheck uses ("icmp_seq=1").
     static let sequence: UInt16 = 1
+    /// How many datagrams one socket gives per turn of the poll loop.
+    static let readsPerPoll = 256
 
     /// Runs every request concurrently. Throws only when a socket cannot be created (an environment problem:
     /// no CAP_NET_RAW, namespace gone); a request the kernel refuses to send is an outcome, not an error.
@@ -149,8 +152,9 @@ public enum EchoProbe {
             }
             for slot in sockets.indices where fds[slot].revents & Int16(POLLIN) != 0 {
                 // Every raw ICMP socket of a namespace sees every ICMP datagram of it: match by identifier,
-                // token and quoted destination, whichever socket delivers it.
-                while true {
+                // token and quoted destination, whichever socket delivers it. At most `readsPerPoll` at a
+                // time: a learner's `ping -f` in the same namespace must not keep the loop from its deadlines.
+                for _ in 0..<Self.readsPerPoll {
                     let n = buffer.withUnsafeMutableBytes { recv(fds[slot].fd, $0.baseAddress, $0.count, 0) }
                     if n <= 0 { break }
                     let now = monotonicMicroseconds()

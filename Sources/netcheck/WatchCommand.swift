@@ -13,7 +13,9 @@ struct WatchCommand: ParsableCommand {
         discussion: """
         Re-checks on every change of links, addresses, routes, neighbours and forwarding in the exercise's \
         namespaces, and when namespaces appear under /run/netns; changes nothing reports (a NAT rule, a \
-        server starting) are picked up by a re-check every few seconds. Exits 0 once every check passes.
+        server starting) are picked up by a re-check every few seconds. A change made while a check runs is \
+        checked right after it; changes that keep coming (a loop flapping a link) give a re-check every \
+        --storm milliseconds. Exits 0 once every check passes.
         """)
 
     @Argument(help: "The exercise, e.g. chapter3-router.")
@@ -28,9 +30,13 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seconds between re-checks when nothing is reported.", valueName: "s"))
     var idle: Int = 5
 
+    @Option(help: ArgumentHelp("While changes keep coming without a pause, re-check this often instead of waiting for them to stop, in milliseconds.", valueName: "ms"))
+    var storm: Int = 1000
+
     func validate() throws {
         guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
         guard (1...3600).contains(idle) else { throw ValidationError("--idle must be between 1 and 3600 s") }
+        guard (50...60_000).contains(storm) else { throw ValidationError("--storm must be between 50 and 60000 ms") }
     }
 
     func run() throws {
@@ -49,6 +55,8 @@ struct WatchCommand: ParsableCommand {
         while true {
             round += 1
             monitor.watch(namespaces: namespaces)
+            // What changed before this round is in its snapshot.
+            monitor.drain()
             let loaded = LayoutMatch.choose(asked, variants: variants)
             let report = Grader(exercise: loaded, probeTimeoutMs: timeout, askedFor: asked).report(language: output.language)
             var screen = renderer.render(report)
@@ -59,9 +67,13 @@ struct WatchCommand: ParsableCommand {
             // On a terminal the checklist is redrawn in place; in a file or pipe each check follows the last.
             write(terminal ? "\u{1b}[H\u{1b}[2J" + screen : screen + "\u{0c}\n")
             if report.passed { throw ExitCode(0) }
-            // Netcheck's own probes change neighbour tables: those notifications are not the learner's.
-            monitor.drain()
-            _ = monitor.wait(timeout: .seconds(idle))
+            // A change of the learner's during the round (the round may have looked before it): check again now.
+            // Netcheck's own probes change neighbour tables only, so those notifications are not counted.
+            if monitor.heardChanges() {
+                monitor.settle(longest: .milliseconds(storm))
+                continue
+            }
+            _ = monitor.wait(timeout: .seconds(idle), longest: .milliseconds(storm))
         }
     }
 

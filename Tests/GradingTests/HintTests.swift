@@ -78,6 +78,12 @@ final class HintTests: XCTestCase {
             .natWrongTarget(namespace: "router", rule: nil, found: "192.0.2.2:54321", expected: "192.0.2.1:54321", command: nil),
             .natNotApplied(namespace: "router", rules: [rule, rule], command: masquerade),
             .natNotApplied(namespace: "router", rules: [], command: nil),
+            .natNotApplied(namespace: "router", rules: Array(repeating: rule, count: 10_000), command: masquerade),
+            .natDiagnosisCutShort(namespace: "router", rulesRead: 12_345, deadline: true, tooLarge: 0, limit: nil, command: masquerade),
+            .natDiagnosisCutShort(namespace: "router", rulesRead: 0, deadline: true, tooLarge: 0, limit: nil, command: nil),
+            .natDiagnosisCutShort(namespace: "router", rulesRead: 3, deadline: false, tooLarge: 2, limit: nil, command: masquerade),
+            .natDiagnosisCutShort(namespace: "router", rulesRead: 40, deadline: true, tooLarge: 1, limit: nil, command: nil),
+            .natDiagnosisCutShort(namespace: "router", rulesRead: 10_000, deadline: false, tooLarge: 0, limit: 10_000, command: masquerade),
             .dhcpServerNotRunning(namespace: "server", command: dnsmasq),
             .dhcpServerNotRunning(namespace: "server", command: nil),
             .dhcpServerSilent(namespace: "server", link: "c-veth0", command: dnsmasq),
@@ -122,6 +128,7 @@ final class HintTests: XCTestCase {
         case .natWrongMatch: return "natWrongMatch"
         case .natWrongTarget: return "natWrongTarget"
         case .natNotApplied: return "natNotApplied"
+        case .natDiagnosisCutShort: return "natDiagnosisCutShort"
         case .dhcpServerNotRunning: return "dhcpServerNotRunning"
         case .dhcpServerSilent: return "dhcpServerSilent"
         case .dhcpRangeMismatch: return "dhcpRangeMismatch"
@@ -132,6 +139,15 @@ final class HintTests: XCTestCase {
     }
 
     static let caseCount = 33
+
+    /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
+    func testRuleListsAreShort() {
+        let rule = "ip saddr 10.0.0.0/24 oifname \"gw-veth0\" masquerade"
+        let hint = Cause.natNotApplied(namespace: "router", rules: Array(repeating: rule, count: 10_000), command: nil).hint
+        XCTAssertLessThan(hint.en.utf8.count, 1000, hint.en)
+        XCTAssertTrue(hint.en.contains("and 9997 more"), hint.en)
+        XCTAssertTrue(hint.ja.contains("ほか 9997 個"), hint.ja)
+    }
 
     func testEveryCauseHasBothLanguagesAndACommand() {
         for cause in samples {

@@ -46,9 +46,10 @@ final class LiveCaptureTests: XCTestCase {
             let injector = captures[2]
             let arp = ARPPacket.requestFrame(senderMAC: MACAddress("00:00:5e:00:53:11")!, senderIP: IPv4Address(192, 0, 2, 1),
                                              targetIP: IPv4Address(192, 0, 2, 254))
+            // Satisfied by an echo reply; every frame kept (the budget is far above what crosses here).
             let watchers = captures[0..<2].map { capture in
-                FrameWatcher(capture: capture, satisfied: { frames in
-                    frames.contains { (try? EthernetFrame.decode($0.bytes))?.etherType == 0x0800 && $0.bytes.count > 34 && $0.bytes[34] == 0 }
+                FrameWatcher<CapturedFrame>(capture: capture, examine: { frame in
+                    .init(frame, satisfied: (try? EthernetFrame.decode(frame.bytes))?.etherType == 0x0800 && frame.bytes.count > 34 && frame.bytes[34] == 0)
                 })
             }
             watchers[0].start()
@@ -60,10 +61,11 @@ final class LiveCaptureTests: XCTestCase {
                 EchoRequest(namespace: ns2, source: nil, destination: IPv4Address(192, 0, 2, 1)),
             ], watchers: watchers, timeout: .milliseconds(1000))
             XCTAssertTrue(results.allSatisfy { if case .reply = $0.outcome { return true }; return false }, "\(results.map(\.outcome))")
-            for capture in captures[0..<2] { capture.readAvailable() }
+            for watcher in watchers { watcher.finish() }
 
-            for capture in captures[0..<2] {
-                let frames = capture.frames
+            for (capture, watcher) in zip(captures[0..<2], watchers) {
+                XCTAssertEqual(watcher.unkept, 0)
+                let frames = watcher.kept.map(\.frame)
                 XCTAssertGreaterThanOrEqual(frames.count, 4, "\(capture.interface): echo requests and replies at least")
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-\(UUID().uuidString).pcap").path
                 defer { unlink(file) }
@@ -74,7 +76,7 @@ final class LiveCaptureTests: XCTestCase {
                 let ours = try frames.map { TcpdumpFormat.line(try EthernetFrame.decode($0.bytes, wireLength: $0.wireLength)) }
                 XCTAssertEqual(ours, theirs, capture.interface)
             }
-            let near = captures[0].frames.compactMap { try? EthernetFrame.decode($0.bytes) }
+            let near = watchers[0].kept.compactMap { try? EthernetFrame.decode($0.frame.bytes) }
             XCTAssertTrue(near.contains { if case .arp(let a) = $0.payload { return a.operation == 2 && a.senderIP == IPv4Address(192, 0, 2, 254) }; return false },
                           "the router answered netcheck's own ARP request")
         }

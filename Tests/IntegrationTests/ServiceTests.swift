@@ -50,6 +50,19 @@ final class UDPServiceTests: XCTestCase {
 }
 
 final class TCPServiceTests: XCTestCase {
+    /// The capture on lo records the conversation, which comes after the probe run: the run must not wait for it
+    /// (a watcher that counted as satisfied only once it had seen a frame held every service run for --timeout).
+    func testAPassingRunDoesNotWaitForTheProbeTimeout() throws {
+        let r = try ScriptSandbox.run("""
+            bash -e Solutions/chapter5-tcp.sh
+            "$NETCHECK" check chapter5-tcp --timeout 4000 --format json
+            """)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try? Report(jsonText: r.stdout), r.stdout)
+        XCTAssertTrue(report.passed, r.stdout)
+        XCTAssertLessThan(report.durationMs, 2000, "a passing run takes no probe timeout (--timeout 4000)")
+    }
+
     func testSolutionShowsTheHandshake() throws {
         let run = try Grading.run("chapter5-tcp")
         assertAllPass(run)

@@ -6,18 +6,19 @@ import Packets
 /// netcheck asks "who-has TARGET" on a link and must see "TARGET is-at MAC": the exchange the book watches with
 /// `ip netns exec ns1 tcpdump -tnel -i ns1-veth0 arp`, without flushing the learner's ARP cache.
 enum ARPCheck {
-    static func evaluate(_ spec: ARPSpec, capture: Result<[CapturedFrame], Error>?, exercise: Exercise, world: World) -> Verdict {
+    static func evaluate(_ spec: ARPSpec, capture: Result<CaptureRecord, Error>?, exercise: Exercise, world: World) -> Verdict {
         let expected = Localized(en: "who-has \(spec.target) on \(spec.link) is answered: \(spec.target) is-at \(spec.mac)",
                                  ja: "\(spec.link) での who-has \(spec.target) に応答がある: \(spec.target) is-at \(spec.mac)")
         guard let place = world.place(spec.namespace), let capture else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
         }
-        let seen: [SeenFrame]
+        let captured: SeenCapture
         switch Layer2.captured(capture, on: Endpoint(namespace: spec.namespace, name: spec.link), expected: expected,
                                exercise: exercise, world: world) {
         case .verdict(let v): return v
-        case .frames(let f): seen = f
+        case .frames(let f): captured = f
         }
+        let seen = captured.frames
         let replies = seen.compactMap(\.arp).filter { $0.operation == 2 && $0.senderIP == spec.target }
         var verdict: Verdict
         if replies.contains(where: { $0.senderMAC == spec.mac }) {
@@ -30,7 +31,8 @@ enum ARPCheck {
                 verdict = .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
             }
         } else {
-            let requests = seen.compactMap(\.arp).filter { $0.operation == 1 }.count
+            // The capture holds requests from this link and TARGET's replies: what it did not keep were requests.
+            let requests = seen.compactMap(\.arp).filter { $0.operation == 1 }.count + ((try? capture.get())?.unkept ?? 0)
             let observed = Localized(en: "no reply to who-has \(spec.target) (\(requests) request(s) seen on \(spec.link))",
                                      ja: "who-has \(spec.target) に応答なし (\(spec.link) で見えた要求 \(requests) 件)")
             let walk = PathWalk(world: world, exercise: exercise)
@@ -44,7 +46,7 @@ enum ARPCheck {
                 verdict = .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
             }
         }
-        verdict.evidence = seen.map(\.line)
+        verdict.evidence = captured.evidence
         return verdict
     }
 }

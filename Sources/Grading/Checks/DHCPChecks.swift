@@ -3,8 +3,9 @@ import Kernel
 import NetlinkWire
 import Packets
 
-/// The DHCP server answers on the segment: netcheck's own DISCOVER (fresh random hardware address, never a
-/// REQUEST, so no lease is taken) gets an OFFER inside the exercise's range.
+/// The DHCP server answers on the segment: netcheck's own DISCOVER (from a hardware address of netcheck's, the
+/// same in every run, see `Probing.dhcpClientMAC`; never a REQUEST, so no lease is taken) gets an OFFER inside
+/// the exercise's range.
 enum DHCPOfferCheck {
     static func evaluate(_ spec: DHCPSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
         let expected = Localized(en: "an OFFER in \(spec.rangeText) to a DISCOVER sent from \(spec.link) (\(spec.client))",
@@ -12,12 +13,13 @@ enum DHCPOfferCheck {
         for ns in [spec.client, spec.server] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        let seen: [SeenFrame]
+        let captured: SeenCapture
         switch Layer2.captured(probes.captures[check.id], on: Endpoint(namespace: spec.client, name: spec.link), expected: expected,
                                exercise: exercise, world: world) {
         case .verdict(let v): return v
-        case .frames(let frames): seen = frames
+        case .frames(let frames): captured = frames
         }
+        let seen = captured.frames
         let xid = probes.dhcpTransactions[check.id]
         let mine = seen.filter { $0.dhcp?.transactionID == xid }
         var verdict: Verdict
@@ -37,7 +39,7 @@ enum DHCPOfferCheck {
             let observed = Localized(en: "no OFFER answered the DISCOVER", ja: "DISCOVER に OFFER が返りませんでした")
             verdict = .fail(expected, cause: silenceCause(spec, exercise: exercise, world: world), observedPrefix: observed)
         }
-        verdict.evidence = seen.flatMap { s -> [String] in
+        verdict.evidence = captured.evidence { s in
             guard let frame = s.frame, let detail = TcpdumpFormat.detail(frame) else { return [s.line] }
             return [s.line, "    " + detail]
         }

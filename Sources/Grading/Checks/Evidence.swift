@@ -3,12 +3,21 @@ import Kernel
 import NetlinkWire
 import Packets
 
-/// A captured frame, decoded only: what the probe loop's watchers look at many times a run.
+/// A captured frame, decoded once, when the probe loop's watcher reads it (see `Probing`): what the watchers
+/// and then the checks look at.
 struct DecodedFrame {
     var frame: EthernetFrame?
+    /// Why the frame could not be decoded, when it could not.
+    var failure: String?
+    var wireLength: Int
 
-    init(_ captured: CapturedFrame) { frame = try? EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength) }
-    init(frame: EthernetFrame?) { self.frame = frame }
+    init(_ captured: CapturedFrame) {
+        wireLength = captured.wireLength
+        do { frame = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength) } catch {
+            frame = nil
+            failure = "\(error)"
+        }
+    }
 
     var ipv4: IPv4Packet? { if case .ipv4(let ip)? = frame?.payload { return ip }; return nil }
     var icmp: ICMPMessage? { if case .icmp(let m)? = ipv4?.transport { return m }; return nil }
@@ -18,6 +27,42 @@ struct DecodedFrame {
     var dhcp: DHCPMessage? { udp?.dhcp }
 }
 
+/// What one capture of a run kept (`FrameBudget`), and how much it did not.
+struct CaptureRecord {
+    /// The interface captured on, for the line that counts the rest.
+    var link: String
+    var frames: [DecodedFrame]
+    /// Frames that crossed (passed the filter) but were not kept.
+    var unkept: Int
+    /// Frames the kernel dropped, its capture buffer full: seen by no one.
+    var kernelDrops: Int
+
+    init(link: String, frames: [DecodedFrame], unkept: Int = 0, kernelDrops: Int = 0) {
+        self.link = link; self.frames = frames; self.unkept = unkept; self.kernelDrops = kernelDrops
+    }
+
+    init(_ watcher: FrameWatcher<DecodedFrame>) {
+        self.init(link: watcher.capture.interface, frames: watcher.kept.map(\.decoded), unkept: watcher.unkept,
+                  kernelDrops: watcher.kernelDrops)
+    }
+
+    /// The last evidence line when frames were left out: how many, and why.
+    var omitted: Localized? {
+        guard unkept > 0 || kernelDrops > 0 else { return nil }
+        let budget = FrameBudget.standard
+        var en: [String] = [], ja: [String] = []
+        if unkept > 0 {
+            en.append("\(unkept) more frames crossed \(link) during the check, not shown: netcheck keeps the first \(budget.first) and those that decide the check")
+            ja.append("チェック中に \(link) をほかに \(unkept) フレームが通りました (表示していません。残すのは最初の \(budget.first) フレームと判定に使うフレームです)")
+        }
+        if kernelDrops > 0 {
+            en.append("the kernel dropped \(kernelDrops) frames on \(link), its capture buffer full")
+            ja.append("\(link) ではキャプチャーのバッファーがいっぱいになり、カーネルが \(kernelDrops) フレームを捨てました")
+        }
+        return Localized(en: "… " + en.joined(separator: "; "), ja: "… " + ja.joined(separator: "。"))
+    }
+}
+
 /// Captured frames, decoded and printed as `tcpdump -tnel` prints them, for `evidence`.
 @dynamicMemberLookup
 struct SeenFrame {
@@ -25,29 +70,38 @@ struct SeenFrame {
     var line: String
     var frame: EthernetFrame? { decoded.frame }
 
-    /// The frame alone, as a fresh tcpdump prints it (TCP sequence numbers absolute). For a capture's
-    /// evidence use `all`, which prints them relative, as one tcpdump run over the capture does.
-    init(_ captured: CapturedFrame) { self.init(captured, session: TcpdumpSession()) }
-
     /// The frame as the next one `session` renders (feed a capture's frames in order to one session).
-    init(_ captured: CapturedFrame, session: TcpdumpSession) {
-        do {
-            let f = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength)
-            decoded = DecodedFrame(frame: f)
-            line = session.line(f)
-        } catch {
-            decoded = DecodedFrame(frame: nil)
-            line = "(\(captured.wireLength) bytes netcheck could not decode: \(error))"
+    init(_ decoded: DecodedFrame, session: TcpdumpSession) {
+        self.decoded = decoded
+        if let frame = decoded.frame {
+            line = session.line(frame)
+        } else {
+            line = "(\(decoded.wireLength) bytes netcheck could not decode: \(decoded.failure ?? "?"))"
         }
     }
 
-    /// One capture's frames, in order, rendered by one `TcpdumpSession` like `tcpdump -tnel` over the capture.
-    static func all(_ captured: [CapturedFrame]) -> [SeenFrame] {
+    /// One capture's frames, in order, rendered by one `TcpdumpSession` like `tcpdump -tnel` over the capture
+    /// (TCP sequence numbers relative).
+    static func all(_ decoded: [DecodedFrame]) -> [SeenFrame] {
         let session = TcpdumpSession()
-        return captured.map { SeenFrame($0, session: session) }
+        return decoded.map { SeenFrame($0, session: session) }
     }
 
     subscript<T>(dynamicMember path: KeyPath<DecodedFrame, T>) -> T { decoded[keyPath: path] }
+}
+
+/// One capture's frames as the checks see them, and the line that says what was left out.
+struct SeenCapture {
+    var frames: [SeenFrame]
+    var omitted: Localized?
+
+    /// The frames' lines, then the count of the rest.
+    var evidence: [Localized] { evidence { [$0.line] } }
+
+    /// Each frame as `lines` prints it, then the count of the rest.
+    func evidence(_ lines: (SeenFrame) -> [String]) -> [Localized] {
+        frames.flatMap { lines($0).map(Localized.init) } + (omitted.map { [$0] } ?? [])
+    }
 }
 
 /// Causes behind a wrong MAC on the wire, shared by the layer-2 checks.
@@ -77,18 +131,18 @@ enum Layer2 {
     /// A capture's frames, rendered; or the verdict that ends the check instead: the watched link is missing or
     /// down (the learner's cause), netcheck could not capture (an error), or no capture was made (skipped).
     enum Captured {
-        case frames([SeenFrame])
+        case frames(SeenCapture)
         case verdict(Verdict)
     }
 
-    static func captured(_ capture: Result<[CapturedFrame], Error>?, on link: Endpoint, expected: Localized,
+    static func captured(_ capture: Result<CaptureRecord, Error>?, on link: Endpoint, expected: Localized,
                          exercise: Exercise, world: World) -> Captured {
         switch capture {
         case .failure(let e as CaptureError)? where e.isLinkProblem:
             return .verdict(.fail(expected, cause: linkCause(link.namespace, link.name, exercise: exercise, world: world)))
         case .failure(let e)?: return .verdict(.error(expected, e))
         case nil: return .verdict(.skipped(expected, reason: SkipReason.namespaceMissing(link.namespace)))
-        case .success(let frames)?: return .frames(SeenFrame.all(frames))
+        case .success(let record)?: return .frames(SeenCapture(frames: SeenFrame.all(record.frames), omitted: record.omitted))
         }
     }
 

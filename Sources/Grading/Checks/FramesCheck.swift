@@ -18,18 +18,19 @@ enum FramesCheck {
     }
 
     static func evaluate(_ spec: ReachabilitySpec, _ f: FrameSpec, outcome: Result<EchoOutcome, Error>?,
-                         capture: Result<[CapturedFrame], Error>?, exercise: Exercise, world: World) -> Verdict {
+                         capture: Result<CaptureRecord, Error>?, exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec, f)
         for ns in [spec.from, f.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        let seen: [SeenFrame]
+        let captured: SeenCapture
         switch Layer2.captured(capture, on: Endpoint(namespace: f.namespace, name: f.link), expected: expected,
                                exercise: exercise, world: world) {
         case .verdict(let v): return v
-        case .frames(let frames): seen = frames
+        case .frames(let frames): captured = frames
         }
-        let evidence = seen.map(\.line)
+        let seen = captured.frames
+        let evidence = captured.evidence
         let requests = seen.filter { s in
             s.icmp?.type == 8 && s.ipv4?.destination == spec.to && (spec.source == nil || s.ipv4?.source == spec.source)
         }

@@ -23,18 +23,12 @@ enum NATCheck {
         }
     }
 
-    struct Sides {
-        var inside: [SeenFrame]
-        var outside: [SeenFrame]
-        var evidence: [String]
-    }
-
     static func evaluate(_ spec: NATSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec, original: insideAddress(spec, world: world))
         for ns in [spec.from, spec.router, spec.inside.namespace, spec.outside.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        var frames: [String: [SeenFrame]] = [:]
+        var frames: [String: SeenCapture] = [:]
         for (side, endpoint) in [(ProbeResults.insideKey(check.id), spec.inside), (ProbeResults.outsideKey(check.id), spec.outside)] {
             switch Layer2.captured(probes.captures[side], on: endpoint, expected: expected, exercise: exercise, world: world) {
             case .verdict(let v): return v
@@ -45,10 +39,11 @@ enum NATCheck {
         if let e = probes.synErrors[check.id], ![ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains((e as? KernelError)?.errno ?? 0) {
             return .error(expected, e)
         }
-        let inside = frames[ProbeResults.insideKey(check.id)]!, outside = frames[ProbeResults.outsideKey(check.id)]!
+        let insideCapture = frames[ProbeResults.insideKey(check.id)]!, outsideCapture = frames[ProbeResults.outsideKey(check.id)]!
+        let inside = insideCapture.frames, outside = outsideCapture.frames
         // In the order the probe travels: inside first for source NAT, outside first for destination NAT.
-        let insideLines = ["# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)")] + inside.map(\.line)
-        let outsideLines = ["# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)")] + outside.map(\.line)
+        let insideLines = [Localized("# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)"))] + insideCapture.evidence
+        let outsideLines = [Localized("# " + inNamespace(spec.outside.namespace, "tcpdump -tnel -i \(spec.outside.name)"))] + outsideCapture.evidence
         let evidence = spec.kind == .source ? insideLines + outsideLines : outsideLines + insideLines
         var verdict: Verdict
         switch spec.kind {
@@ -94,10 +89,10 @@ enum NATCheck {
                             ja: "送信元が変換されていません (ping が通るのは相手側に \(original) への戻りの経路があるからです)")
                 : Localized(en: "the source was NOT translated", ja: "送信元が変換されていません")
             let observed = Localized.join([seen, note])
-            return fail(expected, observed: observed, cause: ruleCause(spec, world: world), spec: spec)
+            return fail(expected, observed: observed, cause: ruleCause(spec, world: world), spec: spec, world: world)
         }
         let observed = Localized.join([seen, Localized(en: "translated to \(outRequest.source)", ja: "\(outRequest.source) に変換されました")])
-        return fail(expected, observed: observed, cause: ruleCause(spec, world: world, translatedTo: "\(outRequest.source)"), spec: spec)
+        return fail(expected, observed: observed, cause: ruleCause(spec, world: world, translatedTo: "\(outRequest.source)"), spec: spec, world: world)
     }
 
     // MARK: destination NAT: a TCP SYN from the outside
@@ -116,7 +111,7 @@ enum NATCheck {
         guard let inSyn = inside.first(where: isSyn), let inIP = inSyn.ipv4, let inTCP = inSyn.tcp else {
             let observed = Localized(en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN); nothing reached \(spec.inside.name)",
                                      ja: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN)。\(spec.inside.name) には届きません")
-            return fail(expected, observed: observed, cause: forwardingCause(spec, world: world) ?? ruleCause(spec, world: world), spec: spec)
+            return fail(expected, observed: observed, cause: forwardingCause(spec, world: world) ?? ruleCause(spec, world: world), spec: spec, world: world)
         }
         let seen = Localized(
             en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port); \(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)",
@@ -124,7 +119,7 @@ enum NATCheck {
         guard inIP.destination == spec.translated, inTCP.destinationPort == port else {
             let found = "\(inIP.destination):\(inTCP.destinationPort)"
             return fail(expected, observed: seen, cause: .natWrongTarget(namespace: spec.router, rule: nil, found: found,
-                                                                          expected: "\(spec.translated):\(port)", command: spec.command), spec: spec)
+                                                                          expected: "\(spec.translated):\(port)", command: spec.command), spec: spec, world: world)
         }
         guard inIP.source == outSynIP.source else {
             return .fail(expected, observed: Localized.join([seen, Localized(en: "the source changed too", ja: "送信元まで変わっています")]),
@@ -153,9 +148,22 @@ enum NATCheck {
 
     // MARK: causes
 
-    static func fail(_ expected: Localized, observed: Localized, cause: Cause?, spec: NATSpec) -> Verdict {
-        if let cause { return .fail(expected, cause: cause, observedPrefix: observed) }
-        return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint)
+    static func fail(_ expected: Localized, observed: Localized, cause: Cause?, spec: NATSpec, world: World) -> Verdict {
+        guard let cause else { return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint) }
+        var verdict = Verdict.fail(expected, cause: cause, observedPrefix: observed)
+        // A rule at fault found among the rules read before the deadline: right, but maybe not the only one.
+        if case .natDiagnosisCutShort = cause {} else if let unread = world.rulesetRead(spec.router)?.unread {
+            verdict.note = cutShortNote(unread, router: spec.router)
+        }
+        return verdict
+    }
+
+    /// The diagnosis named a rule at fault, but did not read every rule.
+    static func cutShortNote(_ unread: Ruleset.Unread, router ns: String) -> Localized {
+        let (en, ja) = Cause.unreadRules(ns, rulesRead: unread.rulesRead, deadline: unread.deadline, tooLarge: unread.tooLarge,
+                                         limit: unread.atLimit ? Ruleset.maximumNATRules : nil)
+        return Localized(en: en + ": the diagnosis was cut short, and names the first wrong rule among those it read",
+                         ja: ja + "。診断を打ち切り、読めたルールのうち最初に見つかった誤りを示しています")
     }
 
     /// The probe did not get through the router at all: the path there, then forwarding.
@@ -165,7 +173,7 @@ enum NATCheck {
         if let start = world.place(spec.from), case .blocked(let cause) = walk.walk(from: start, source: nil, to: spec.to, leg: .there) {
             return .fail(expected(spec, original: nil), cause: cause, observedPrefix: observed)
         }
-        return fail(expected(spec, original: nil), observed: observed, cause: ruleCause(spec, world: world), spec: spec)
+        return fail(expected(spec, original: nil), observed: observed, cause: ruleCause(spec, world: world), spec: spec, world: world)
     }
 
     static func forwardingCause(_ spec: NATSpec, world: World) -> Cause? {
@@ -175,58 +183,63 @@ enum NATCheck {
 
     /// Reads the router's ruleset and names what keeps the probe from being translated.
     static func ruleCause(_ spec: NATSpec, world: World, translatedTo: String? = nil) -> Cause? {
-        guard let place = world.place(spec.router), let ruleset = try? Ruleset.read(in: place.namespace) else { return nil }
+        guard let place = world.place(spec.router), let ruleset = try? world.ruleset(place).get() else { return nil }
         let ns = spec.router
+        // What was read had nothing wrong, but not everything was read: say so rather than guess.
+        let cutShort = ruleset.unread.map {
+            Cause.natDiagnosisCutShort(namespace: ns, rulesRead: $0.rulesRead, deadline: $0.deadline, tooLarge: $0.tooLarge,
+                                       limit: $0.atLimit ? Ruleset.maximumNATRules : nil, command: spec.command)
+        }
         switch spec.kind {
         case .source:
             let rules = ruleset.natRules.filter { if case .dnat = $0.action { return false }; return true }
-            guard !rules.isEmpty else { return .natMissing(namespace: ns, kind: "snat", command: spec.command) }
+            guard !rules.isEmpty else { return cutShort ?? .natMissing(namespace: ns, kind: "snat", command: spec.command) }
             let outside = routerLink(facing: spec.to, in: place)
             for rule in rules {
                 if let hook = rule.hook, hook != "postrouting" {
-                    return .natWrongChain(namespace: ns, rule: rule.text, found: rule.chain, expected: "POSTROUTING", command: spec.command)
+                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "POSTROUTING", command: spec.command)
                 }
                 if let out = rule.outputInterface, let outside, out != outside {
-                    return .natWrongInterface(namespace: ns, rule: rule.text, found: out, expected: outside, command: spec.command)
+                    return .natWrongInterface(namespace: ns, rule: rule.shown, found: out, expected: outside, command: spec.command)
                 }
                 if let src = rule.source, let original = insideAddress(spec, world: world), !src.contains(original) {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
                         en: "source \(src.cidr) does not include \(original)", ja: "送信元 \(src.cidr) に \(original) が含まれません"), command: spec.command)
                 }
                 if case .snat(let to?) = rule.action, to != spec.translated {
-                    return .natWrongTarget(namespace: ns, rule: rule.text, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
+                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
                 }
             }
             if let translatedTo {
-                return .natWrongTarget(namespace: ns, rule: rules.first?.text, found: translatedTo, expected: "\(spec.translated)", command: spec.command)
+                return .natWrongTarget(namespace: ns, rule: rules.first?.shown, found: translatedTo, expected: "\(spec.translated)", command: spec.command)
             }
-            return .natNotApplied(namespace: ns, rules: rules.map(\.text), command: spec.command)
+            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command)
         case .destination:
             let rules = ruleset.natRules.filter { if case .dnat = $0.action { return true }; return false }
-            guard !rules.isEmpty else { return .natMissing(namespace: ns, kind: "dnat", command: spec.command) }
+            guard !rules.isEmpty else { return cutShort ?? .natMissing(namespace: ns, kind: "dnat", command: spec.command) }
             for rule in rules {
                 if let hook = rule.hook, hook != "prerouting" {
-                    return .natWrongChain(namespace: ns, rule: rule.text, found: rule.chain, expected: "PREROUTING", command: spec.command)
+                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "PREROUTING", command: spec.command)
                 }
                 if let dst = rule.destination, !dst.contains(spec.to) {
                     let d = dst.length == 32 ? dst.address.description : dst.cidr
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
                         en: "destination \(d) is not \(spec.to)", ja: "宛先が \(spec.to) ではなく \(d) です"), command: spec.command)
                 }
                 if let port = rule.destinationPort, let want = spec.port, port != want {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
                         en: "port \(port) is not \(want)", ja: "ポートが \(want) ではなく \(port) です"), command: spec.command)
                 }
                 if rule.transportProtocol == "udp" {
-                    return .natWrongMatch(namespace: ns, rule: rule.text, what: Localized(
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
                         en: "it matches UDP, the connection is TCP", ja: "ルールは UDP に一致しますが、接続は TCP です"), command: spec.command)
                 }
                 if case .dnat(let to?, let port) = rule.action, to != spec.translated || (port != nil && port != spec.port) {
                     let found = "\(to)" + (port.map { ":\($0)" } ?? "")
-                    return .natWrongTarget(namespace: ns, rule: rule.text, found: found, expected: "\(spec.translated)", command: spec.command)
+                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: found, expected: "\(spec.translated)", command: spec.command)
                 }
             }
-            return .natNotApplied(namespace: ns, rules: rules.map(\.text), command: spec.command)
+            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command)
         }
     }
 

@@ -8,7 +8,8 @@ public struct Verdict: Sendable {
     public var observed: Localized
     /// Empty on pass.
     public var hint: Localized
-    public var evidence: [String]?
+    /// Frames seen on the wire, one per line (the same in both languages), and what was left out of them.
+    public var evidence: [Localized]?
     /// Something the learner should know whatever the status: what netcheck's own probe left behind (a one-shot
     /// server it talked to has exited), or how the check was judged.
     public var note: Localized?

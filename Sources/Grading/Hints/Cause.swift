@@ -55,6 +55,10 @@ public enum Cause: Hashable, Sendable {
     case natWrongTarget(namespace: String, rule: String?, found: String, expected: String, command: String?)
     /// Rules look right but the probe was not translated (`ruleset` lists them).
     case natNotApplied(namespace: String, rules: [String], command: String?)
+    /// netcheck did not read the whole ruleset and found nothing wrong in what it read: `rulesRead` rules before
+    /// the run's deadline stopped nft (`deadline`), `tooLarge` rules too large to read, or the first `limit` NAT
+    /// rules only. The diagnosis is cut short.
+    case natDiagnosisCutShort(namespace: String, rulesRead: Int, deadline: Bool, tooLarge: Int, limit: Int?, command: String?)
     // DHCP (chapter 6)
     /// No process serves DHCP (UDP port 67) in the server namespace.
     case dhcpServerNotRunning(namespace: String, command: String?)

@@ -128,12 +128,18 @@ extension Cause {
             let r = rule.map { " (`\(Self.quoted($0))`)" } ?? ""
             return Localized(en: "\(ns) translates to \(found)\(r), not to \(expected)", ja: "\(ns) は \(expected) ではなく \(found) に変換しています\(r)")
         case let .natNotApplied(ns, rules, _):
-            let shown = rules.prefix(Self.maxListedRules).map { "`\(Self.quoted($0))`" }
-            let more = rules.count > Self.maxListedRules
-            let list = rules.isEmpty ? "" : " (rules: " + shown.joined(separator: ", ") + (more ? ", …" : "") + ")"
-            let listJa = rules.isEmpty ? "" : " (ルール: " + shown.joined(separator: "、") + (more ? " など" : "") + ")"
+            // The first few only, each cut: a ruleset of thousands of rules would make a hint of megabytes.
+            let shown = rules.prefix(Self.rulesShown).map { "`\(Self.quoted($0))`" }
+            let more = rules.count - shown.count
+            let list = rules.isEmpty ? "" : " (rules: " + shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "") + ")"
+            let listJa = rules.isEmpty ? "" : " (ルール: " + shown.joined(separator: "、") + (more > 0 ? " ほか \(more) 個" : "") + ")"
             return Localized(en: "\(ns) has NAT rules\(list), but the probe was not translated",
                              ja: "\(ns) に NAT ルールはありますが\(listJa)、パケットは変換されませんでした")
+        case let .natDiagnosisCutShort(ns, read, deadline, tooLarge, limit, _):
+            let (en, ja) = Self.unreadRules(ns, rulesRead: read, deadline: deadline, tooLarge: tooLarge, limit: limit)
+            let found = read > 0 ? Localized(en: ", and found nothing wrong in those it read", ja: "。読めたルールに誤りは見つかりませんでした")
+                                 : Localized(en: "", ja: "")
+            return Localized(en: en + found.en + ": the diagnosis was cut short", ja: ja + found.ja + "。診断を打ち切りました")
         case let .dhcpServerNotRunning(ns, _):
             return Localized(en: "no DHCP server is running in \(ns) (nothing listens on UDP port 67)",
                              ja: "\(ns) で DHCP サーバーが動いていません (UDP 67 番ポートで待ち受けているものがありません)")
@@ -157,8 +163,6 @@ extension Cause {
     static func quoted(_ rule: String) -> String { TerminalText.excerpt(rule, limit: 200) }
     /// A chain or interface name from the learner's ruleset, cut like a page title.
     static func quoted(name: String) -> String { TerminalText.excerpt(name, limit: 120) }
-    /// Rules listed when none of them translated the probe; the rest are "…".
-    static let maxListedRules = 8
 
     /// What to do about it, naming the book's command.
     public var fix: Localized {
@@ -276,6 +280,12 @@ extension Cause {
             let addJa = command.map { "`\($0)` " } ?? "正しいルール"
             return Localized(en: "List the rules with `\(listing)`, delete the wrong one (`\(delete)`) and add \(add).",
                              ja: "`\(listing)` でルールを確認し、間違ったルールを削除して (`\(delete)`)、\(addJa)を追加してください。")
+        case let .natDiagnosisCutShort(ns, _, _, _, _, command):
+            let listing = inNamespace(ns, "nft -a list ruleset")
+            let add = command.map { " and add `\($0)`" } ?? ""
+            let addJa = command.map { "、`\($0)` を追加して" } ?? ""
+            return Localized(en: "List the rules yourself with `\(listing)`, delete the wrong one\(add).",
+                             ja: "`\(listing)` で自分でルールを確認し、間違ったルールを削除して\(addJa)ください。")
         case let .dhcpServerNotRunning(ns, command), let .dhcpServerSilent(ns, _, command):
             let start = command ?? inNamespace(ns, "dnsmasq --dhcp-range=FIRST,LAST,MASK --interface=IFACE --port 0 --no-resolv --no-daemon")
             return run(start, en: "Start the server on the segment's interface, with a range inside its network",
@@ -320,6 +330,29 @@ extension Cause {
     /// learner's shell. Not `netns 1`: inside a sandbox (`netcheck demo --then`) process 1 is the host's.
     static func moveCommand(link: String, from: String, to: String) -> String {
         inNamespace(from, "ip link set \(link) netns \(to == "root" ? "$$" : to)")
+    }
+
+    /// How many rules a hint lists.
+    static let rulesShown = 3
+
+    /// What of a ruleset netcheck did not read, and why (see `natDiagnosisCutShort`).
+    static func unreadRules(_ ns: String, rulesRead read: Int, deadline: Bool, tooLarge: Int, limit: Int?) -> (en: String, ja: String) {
+        var en: [String] = [], ja: [String] = []
+        if deadline {
+            en.append(read == 0 ? "netcheck could not read \(ns)'s rules before its deadline (--deadline)"
+                                : "netcheck read only \(read) of \(ns)'s rules before its deadline (--deadline)")
+            ja.append(read == 0 ? "netcheck は締め切り (--deadline) までに \(ns) のルールを読めませんでした"
+                                : "netcheck が締め切り (--deadline) までに読めた \(ns) のルールは \(read) 個だけでした")
+        }
+        if let limit {
+            en.append("netcheck reads at most \(limit) NAT rules, and \(ns) has more")
+            ja.append("netcheck が読む NAT ルールは \(limit) 個までですが、\(ns) にはそれより多くあります")
+        }
+        if tooLarge > 0 {
+            en.append("\(tooLarge) of \(ns)'s rules are too large to read (over 1 MB each)")
+            ja.append("\(ns) のルールのうち \(tooLarge) 個は大きすぎて読めません (1 個 1 MB 超)")
+        }
+        return (en.joined(separator: "; "), ja.joined(separator: "。"))
     }
 
     /// Deleting a device that cannot be moved where it is, then creating it where it belongs.

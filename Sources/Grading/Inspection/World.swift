@@ -1,5 +1,6 @@
 import Glibc
 import Kernel
+import Netfilter
 import NetlinkWire
 
 /// Everything netcheck has read of the learner's namespaces during one run, read once and cached:
@@ -63,6 +64,28 @@ public final class World {
         namespaceIDs[key] = .some(id ?? nil)
         return id ?? nil
     }
+
+    private var rulesets: [String: Result<Ruleset, Error>] = [:]
+
+    /// A namespace's NAT rules (`nft -j list ruleset` and `nft -a list ruleset`), read on first use and by the
+    /// run's deadline, less `reportMargin` to judge and write the report: what could not be read by then is
+    /// left unread (`Ruleset.unread`), and the run still ends in time.
+    public func ruleset(_ place: Place) -> Result<Ruleset, Error> {
+        if let cached = rulesets[place.label] { return cached }
+        let until = deadline.map { Double($0 > Self.reportMargin ? $0 - Self.reportMargin : 0) / 1e9 }
+        let result = Result { try Ruleset.read(in: place.namespace, until: until) }
+        rulesets[place.label] = result
+        return result
+    }
+
+    /// The ruleset of the namespace `name`, when a diagnosis has read it.
+    public func rulesetRead(_ name: String) -> Ruleset? {
+        guard let place = place(name) else { return nil }
+        return try? rulesets[place.label]?.get()
+    }
+
+    /// What a diagnosis leaves before the deadline for the rest of the run (ns).
+    static let reportMargin: UInt64 = 150_000_000
 
     private var neighbourTables: [String: Result<[Neighbour], KernelError>] = [:]
     private var forwardingTables: [String: Result<[ForwardingEntry], KernelError>] = [:]

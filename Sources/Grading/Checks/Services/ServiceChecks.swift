@@ -114,11 +114,11 @@ enum ServiceChecks {
         } else {
             verdict = .fail(expected, observed: talk.observed, hint: talk.hint ?? spec.hint ?? Layer2.watchHint)
         }
-        if case .success(let frames)? = probes.captures[check.id], !frames.isEmpty {
+        if case .success(let record)? = probes.captures[check.id], !record.frames.isEmpty {
             let session = TcpdumpSession()   // one tcpdump run over the capture: relative sequence numbers
-            verdict.evidence = frames.map { f in
-                (try? EthernetFrame.decode(f.bytes, wireLength: f.wireLength)).map(session.lineWithoutLinkLayer) ?? "(\(f.wireLength) bytes)"
-            }
+            verdict.evidence = record.frames.map { f in
+                Localized(f.frame.map(session.lineWithoutLinkLayer) ?? "(\(f.wireLength) bytes)")
+            } + (record.omitted.map { [$0] } ?? [])
         }
         return verdict
     }
