@@ -5,6 +5,7 @@
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, completions, man page;  make uninstall
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
+#   make hostile  only the hostile-input suites (README "Untrusted input")
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter7-dnat
@@ -21,7 +22,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SHARE = $(DESTDIR)$(PREFIX)/share
 
-.PHONY: all deps bench-deps build release demo test bench clean install uninstall fuzz fuzz-build fuzz-ci
+.PHONY: all deps bench-deps build release demo test hostile bench clean install uninstall fuzz fuzz-build fuzz-ci
 
 all: build
 
@@ -63,7 +64,12 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(MAKE) fuzz-ci
 
-# Fuzzing (Fuzz/README.md): every reader of untrusted bytes (frames, ICMP datagrams, rtnetlink messages, exercise
+# The hostile-input suites alone (README "Untrusted input"); `make test` runs them too.
+hostile: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter Hostile
+
+# Fuzzing (README "Fuzzing"): every reader of untrusted bytes (frames, ICMP datagrams, rtnetlink messages, exercise
 # files) under libFuzzer with AddressSanitizer. Each fuzzer starts from a temporary copy of its seed corpus (the
 # committed one never grows) and fails the target on the first crash, trap, leak or hang (-timeout per input),
 # leaving the input in $(FUZZ_SCRATCH)/artifacts/ and libFuzzer's log in $(FUZZ_SCRATCH)/logs/. SWIFT_BACKTRACE=enable=no:
