@@ -67,10 +67,14 @@ for sol in Solutions/*.sh; do
   if ! build "$id"; then printf "%-26s %s\n" "$id" "solution failed: $(tail -1 "$work/build.log")"; continue; fi
   [ "$id" = chapter6-dhcp ] && sleep 0.2
   tfile=$work/t.$id; : >"$tfile"; pass=0; fail=0; other=""
-  for _ in $(seq "$RUNS"); do
+  # The book's servers (chapters 5, 6 and 8) serve one client and exit: started again, untimed, before each run.
+  oneshot=false; grep -q '"services"' "Exercises/$id.json" && oneshot=true
+  for i in $(seq "$RUNS"); do
+    if $oneshot && [ "$i" -gt 1 ]; then build "$id" || true; fi
     timed timeout 60 "$NC" check "$id" --format json; rc=$?
     case $rc in 0) pass=$((pass + 1));; 1) fail=$((fail + 1));; *) other="$other $rc";; esac
   done
+  if $oneshot; then build "$id" || true; fi
   rss=$(rss_mb "$NC" check "$id" --format json)
   read -r med min max < <(stats "$tfile"); MED[$id]=$med
   res="pass $pass/$RUNS"; [ $fail -gt 0 ] && res="$res, FAIL $fail"; [ -n "$other" ] && res="$res, exit$other"
