@@ -138,7 +138,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 33
+    static let caseCount = 34
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {
