@@ -127,7 +127,8 @@ struct Probing {
                 results.talks[t.id] = talk
                 watchers[t.id]?.readAvailable()
             }
-            ServiceSockets.readAfter(&results.sockets, services, world: world)
+            let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk?.passed == true ? t.spec : nil })
+            ServiceSockets.readAfter(&results.sockets, services, passed: passed, world: world)
         }
         for (key, watcher) in watchers {
             watcher.finish()

@@ -1,3 +1,4 @@
+import Glibc
 import Kernel
 import NetlinkWire
 
@@ -22,10 +23,26 @@ struct ServiceSockets {
     }
 
     /// Reads them again once the conversations are over (states only: the processes were named before).
-    static func readAfter(_ sockets: inout [String: ServiceSockets], _ specs: [ServiceSpec], world: World) {
+    ///
+    /// The book's TCP servers for `connect`, `echo` and `sum` serve one client and exit, closing their connection a
+    /// moment before their listening socket (`nc -l` closes the client's socket, then the listener, then exits): when
+    /// one of them passed and its listener is still there, the table is read again for at most `settle` µs. The HTTP
+    /// server of the book stays, and is not waited for.
+    static func readAfter(_ sockets: inout [String: ServiceSockets], _ specs: [ServiceSpec], passed: Set<ServiceSpec>,
+                          world: World, settle: Int = 30_000) {
+        let until = Monotonic.microseconds() + settle
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
-            guard let place = world.place(namespace), sockets[namespace] != nil else { continue }
-            sockets[namespace]?.after = try? place.namespace.sockets(onPorts: Set(services.map(\.port)), owners: false)
+            guard let place = world.place(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
+            let ports = Set(services.map(\.port))
+            let waitFor = services.filter { passed.contains($0) && [.connect, .echo, .sum].contains($0.talk) }
+                .filter { ServiceState(spec: $0, sockets: before).listener != nil }
+            var after = try? place.namespace.sockets(onPorts: ports, owners: false)
+            while let current = after, waitFor.contains(where: { ServiceState(spec: $0, sockets: current).listener != nil }),
+                  Monotonic.microseconds() < until {
+                usleep(1_000)
+                after = try? place.namespace.sockets(onPorts: ports, owners: false)
+            }
+            sockets[namespace]?.after = after
         }
     }
 }
