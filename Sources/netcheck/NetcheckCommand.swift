@@ -64,6 +64,9 @@ struct ExerciseOptions: ParsableArguments {
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, gradescope, junit }
 
 extension Language: ExpressibleByArgument {
+    /// `--lang en`, `--lang ja`.
+    public init?(argument: String) { self.init(code: argument) }
+
     /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.
     static func fromEnvironment() -> Language {
         let env = Environment.variables
