@@ -49,6 +49,9 @@ let package = Package(
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText"]),
+        // The catalogues of Messages/ (read by path): every key of en.json in each, the same placeholders, plural
+        // forms of the language, JapaneseStyle on ja.json, every id the sources use.
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'
