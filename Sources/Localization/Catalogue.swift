@@ -2,7 +2,8 @@ import JSON
 import SafeText
 
 /// One message of a catalogue: a text with named placeholders (`{namespace} has no interface {link}`), or one
-/// such text per plural category, chosen by the message's `count` argument.
+/// such text per plural category, chosen by the message's `count` argument. Kept as written and cut into
+/// segments when it is used: a run uses a few dozen of a catalogue's hundreds of messages.
 public struct Message: Sendable, Equatable {
     public enum Segment: Sendable, Equatable {
         case text(String)
@@ -10,43 +11,47 @@ public struct Message: Sendable, Equatable {
     }
 
     public enum Forms: Sendable, Equatable {
-        case single([Segment])
-        case plural([PluralCategory: [Segment]])
+        case single(String)
+        case plural([PluralCategory: String])
     }
 
     public var forms: Forms
 
-    /// The segments of `template`: `{name}` (letters, digits and `_`, starting with a letter) is a placeholder,
-    /// any other brace is text.
+    /// The segments of `template`: `{name}` (ASCII letters, digits and `_`, starting with a letter) is a
+    /// placeholder, any other brace is text. Scanned as UTF-8 (the braces and names are ASCII, so no character
+    /// is cut).
     public static func segments(_ template: String) -> [Segment] {
-        var out: [Segment] = [], text = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            text += rest[..<open]
-            let after = rest.index(after: open)
-            if let close = rest[after...].firstIndex(of: "}"), let first = rest[after..<close].first, first.isASCIILetter,
-               rest[after..<close].allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" }) {
-                if !text.isEmpty { out.append(.text(text)); text = "" }
-                out.append(.placeholder(String(rest[after..<close])))
-                rest = rest[rest.index(after: close)...]
-            } else {
-                text.append("{")
-                rest = rest[after...]
+        let bytes = Array(template.utf8)
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+        func isNamePart(_ b: UInt8) -> Bool { isLetter(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_") }
+        var out: [Segment] = []
+        var textStart = 0, i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "{"), i + 1 < bytes.count, isLetter(bytes[i + 1]) {
+                var j = i + 2
+                while j < bytes.count, isNamePart(bytes[j]) { j += 1 }
+                if j < bytes.count, bytes[j] == UInt8(ascii: "}") {
+                    if textStart < i { out.append(.text(String(decoding: bytes[textStart..<i], as: UTF8.self))) }
+                    out.append(.placeholder(String(decoding: bytes[(i + 1)..<j], as: UTF8.self)))
+                    i = j + 1
+                    textStart = i
+                    continue
+                }
             }
+            i += 1
         }
-        text += rest
-        if !text.isEmpty { out.append(.text(text)) }
+        if textStart < bytes.count { out.append(.text(String(decoding: bytes[textStart...], as: UTF8.self))) }
         return out
     }
 
     /// Every placeholder of every form.
     public var placeholders: Set<String> {
-        let all: [[Segment]]
+        let all: [String]
         switch forms {
         case .single(let s): all = [s]
         case .plural(let p): all = Array(p.values)
         }
-        return Set(all.flatMap { $0.compactMap { if case .placeholder(let n) = $0 { return n }; return nil } })
+        return Set(all.flatMap { Self.segments($0).compactMap { if case .placeholder(let n) = $0 { return n }; return nil } })
     }
 
     public var pluralCategories: [PluralCategory]? {
@@ -54,11 +59,11 @@ public struct Message: Sendable, Equatable {
         return nil
     }
 
-    /// The form for `count` under `rule` (`other` when the catalogue lacks the category).
-    func segments(count: Int?, rule: PluralRule) -> [Segment] {
+    /// The text of the form for `count` under `rule` (`other` when the catalogue lacks the category).
+    public func template(count: Int?, rule: PluralRule) -> String {
         switch forms {
         case .single(let s): return s
-        case .plural(let p): return p[rule.category(for: count ?? 0)] ?? p[.other] ?? []
+        case .plural(let p): return p[rule.category(for: count ?? 0)] ?? p[.other] ?? ""
         }
     }
 }
@@ -102,10 +107,21 @@ public struct Catalogue: Sendable {
 
     /// A message id: dotted parts of letters, digits, `_` and `-`, each starting with a letter.
     public static func isValidID(_ id: String) -> Bool {
-        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count >= 2 && parts.allSatisfy { p in
-            p.first?.isASCIILetter == true && p.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || $0 == "_" || $0 == "-" }
+        var parts = 1, partStart = true
+        for b in id.utf8 {
+            let letter = (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z")
+            if b == UInt8(ascii: ".") {
+                if partStart { return false }
+                parts += 1
+                partStart = true
+            } else if partStart {
+                guard letter else { return false }
+                partStart = false
+            } else {
+                guard letter || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") else { return false }
+            }
         }
+        return parts >= 2 && !partStart
     }
 
     /// Parses a catalogue file's text. Syntax errors carry the line and column, content errors the message id.
@@ -129,9 +145,9 @@ public struct Catalogue: Sendable {
             }
             switch value {
             case .string(let s):
-                messages.append((id, Message(forms: .single(Message.segments(s)))))
+                messages.append((id, Message(forms: .single(s))))
             case .object(let forms):
-                var plural: [PluralCategory: [Message.Segment]] = [:]
+                var plural: [PluralCategory: String] = [:]
                 for (key, form) in forms.pairs {
                     guard let category = PluralCategory(rawValue: key) else {
                         throw CatalogueError(file: file, position: id, message: "\"\(key)\" is not a plural category (zero, one, two, few, many, other)")
@@ -139,7 +155,7 @@ public struct Catalogue: Sendable {
                     guard case .string(let s) = form else {
                         throw CatalogueError(file: file, position: id, message: "the plural form \"\(key)\" must be a string, found \(form.typeName)")
                     }
-                    plural[category] = Message.segments(s)
+                    plural[category] = s
                 }
                 guard plural[.other] != nil else {
                     throw CatalogueError(file: file, position: id, message: "a plural message needs the form \"other\"")

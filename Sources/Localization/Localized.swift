@@ -84,7 +84,7 @@ public struct Localized: Hashable, Sendable {
             case .text(let s)?: Int(s)
             default: nil
             }
-            let segments = message.segments(count: count, rule: rule)
+            let segments = Message.segments(message.template(count: count, rule: rule))
             var out = ""
             for (i, segment) in segments.enumerated() {
                 switch segment {

@@ -94,13 +94,13 @@ final class CatalogueTests: XCTestCase {
         let japanese = try Self.load("ja")
         var count = 0
         for id in japanese.ids {
-            let forms: [[Message.Segment]]
+            let forms: [String]
             switch japanese.messages[id]!.forms {
             case .single(let s): forms = [s]
             case .plural(let p): forms = Array(p.values)
             }
             for form in forms {
-                let text = Self.filled(form)
+                let text = Self.filled(Message.segments(form))
                 count += 1
                 for problem in JapaneseStyle.problems(in: text) { XCTFail("ja.json \(id): \(problem)\n  in: \(text)") }
             }
