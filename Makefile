@@ -74,6 +74,7 @@ hostile: deps
 # committed one never grows) and fails the target on the first crash, trap, leak or hang (-timeout per input),
 # leaving the input in $(FUZZ_SCRATCH)/artifacts/ and libFuzzer's log in $(FUZZ_SCRATCH)/logs/. SWIFT_BACKTRACE=enable=no:
 # a Swift trap goes straight to libFuzzer's handler (the Swift backtracer reads the stack in ways ASan reports).
+# Fuzz/lsan.supp: the one-time construction of Swift globals is not a leak (the file says why LSan thinks it is).
 FUZZERS = FrameFuzzer NetlinkFuzzer ExerciseFuzzer
 FUZZ_SECONDS ?= 30
 FUZZ_SCRATCH ?= .build-fuzz
@@ -96,12 +97,12 @@ fuzz: fuzz-build
 	  dict=""; [ -f Fuzz/$$f.dict ] && dict="-dict=Fuzz/$$f.dict"; \
 	  log=$(FUZZ_SCRATCH)/logs/$$f.log; \
 	  echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
-	  if SWIFT_BACKTRACE=enable=no $(FUZZ_SCRATCH)/debug/$$f "$$work/$$f" $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  if SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp $(FUZZ_SCRATCH)/debug/$$f "$$work/$$f" $$dict -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	      -print_final_stats=1 -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$f- >"$$log" 2>&1; then \
 	    grep -E 'DONE' "$$log" | tail -1; \
 	  else \
 	    tail -n 60 "$$log"; status=1; \
-	    echo "fuzz: $$f FAILED; the input is in $(FUZZ_SCRATCH)/artifacts/ (replay: $(FUZZ_SCRATCH)/debug/$$f FILE)"; \
+	    echo "fuzz: $$f FAILED; the input is in $(FUZZ_SCRATCH)/artifacts/ (replay: LSAN_OPTIONS=suppressions=Fuzz/lsan.supp $(FUZZ_SCRATCH)/debug/$$f FILE)"; \
 	  fi; \
 	done; exit $$status
 
