@@ -13,9 +13,9 @@ struct ServiceSockets {
     static func read(_ specs: [ServiceSpec], world: World, ownersDeadline: Int?) -> [String: ServiceSockets] {
         var result: [String: ServiceSockets] = [:]
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
-            guard let place = world.place(namespace) else { continue }
+            guard let place = world.livePlace(namespace) else { continue }
             let ports = Set(services.map(\.port))
-            let before = Result { try place.namespace.sockets(onPorts: ports, ownersDeadline: ownersDeadline) }
+            let before = Result { try place.handle.sockets(onPorts: ports, ownersDeadline: ownersDeadline) }
                 .mapError { $0 as? KernelError ?? KernelError("SOCK_DIAG dump", namespace: place.label, errno: 0) }
             result[namespace] = ServiceSockets(before: before, after: nil)
         }
@@ -32,15 +32,15 @@ struct ServiceSockets {
                           world: World, settle: Int = 30_000) {
         let until = Monotonic.microseconds() + settle
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
-            guard let place = world.place(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
+            guard let place = world.livePlace(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
             let ports = Set(services.map(\.port))
             let waitFor = services.filter { passed.contains($0) && [.connect, .echo, .sum].contains($0.talk) }
                 .filter { ServiceState(spec: $0, sockets: before).listener != nil }
-            var after = try? place.namespace.sockets(onPorts: ports, owners: false)
+            var after = try? place.handle.sockets(onPorts: ports, owners: false)
             while let current = after, waitFor.contains(where: { ServiceState(spec: $0, sockets: current).listener != nil }),
                   Monotonic.microseconds() < until {
                 usleep(1_000)
-                after = try? place.namespace.sockets(onPorts: ports, owners: false)
+                after = try? place.handle.sockets(onPorts: ports, owners: false)
             }
             sockets[namespace]?.after = after
         }
