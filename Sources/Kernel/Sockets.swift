@@ -33,9 +33,12 @@ public struct SocketEntry: Hashable, Sendable {
     public var expiresMs: UInt32
     /// "nc (pid 1234)" when the owner was found.
     public var process: String?
+    /// The owner's process id, when it was found.
+    public var pid: Int32?
 
     public init(transport: Transport, address: String, port: UInt16, isIPv6: Bool, state: State, peerAddress: String? = nil,
-                peerPort: UInt16? = nil, v6Only: Bool? = nil, inode: UInt32 = 0, expiresMs: UInt32 = 0, process: String? = nil) {
+                peerPort: UInt16? = nil, v6Only: Bool? = nil, inode: UInt32 = 0, expiresMs: UInt32 = 0, process: String? = nil,
+                pid: Int32? = nil) {
         self.transport = transport
         self.address = address
         self.port = port
@@ -47,6 +50,7 @@ public struct SocketEntry: Hashable, Sendable {
         self.inode = inode
         self.expiresMs = expiresMs
         self.process = process
+        self.pid = pid
     }
 
     /// A TCP listener or an unconnected UDP socket: something that takes new peers.
@@ -106,7 +110,7 @@ extension NetworkNamespace {
         }
         guard owners else { return entries }
         let found = Self.socketOwners(Set(entries.map(\.inode).filter { $0 != 0 }), until: ownersDeadline)
-        return entries.map { var e = $0; e.process = found[e.inode]; return e }
+        return entries.map { var e = $0; e.process = found[e.inode].map { "\($0.comm) (pid \($0.pid))" }; e.pid = found[e.inode]?.pid; return e }
     }
 
     /// The states a server check tells apart; nil for the ones it ignores (SYN_SENT, SYN_RECV, CLOSE of TCP).
@@ -123,9 +127,9 @@ extension NetworkNamespace {
 
     /// inode → "comm (pid N)", from /proc/*/fd links "socket:[inode]". Stops once every inode has its owner, or
     /// at `deadline` (CLOCK_MONOTONIC µs): a host with a million descriptors must not hold up the report.
-    static func socketOwners(_ inodes: Set<UInt32>, until deadline: Int? = nil) -> [UInt32: String] {
+    static func socketOwners(_ inodes: Set<UInt32>, until deadline: Int? = nil) -> [UInt32: (comm: String, pid: Int32)] {
         guard !inodes.isEmpty, let pids = Directory.entries("/proc") else { return [:] }
-        var owners: [UInt32: String] = [:]
+        var owners: [UInt32: (comm: String, pid: Int32)] = [:]
         var link = [CChar](repeating: 0, count: 64)
         for name in pids {
             guard let pid = Int32(name), let fds = Directory.entries("/proc/\(pid)/fd") else { continue }
@@ -135,7 +139,7 @@ extension NetworkNamespace {
                 let target = String(decoding: link[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 guard target.hasPrefix("socket:["), let inode = UInt32(target.dropFirst(8).dropLast()), inodes.contains(inode),
                       owners[inode] == nil else { continue }
-                owners[inode] = "\(comm(pid)) (pid \(pid))"
+                owners[inode] = (comm(pid), pid)
             }
             if owners.count == inodes.count { break }
             if let deadline, Monotonic.microseconds() >= deadline { break }
@@ -153,5 +157,33 @@ extension NetworkNamespace {
         // bytes), and everything before the last byte is the learner's.
         let name = buffer[0..<max(0, n)]
         return n > 0 ? String(decoding: name.last == 0x0a ? name.dropLast() : name, as: UTF8.self) : "?"
+    }
+}
+
+/// Processes as the kernel counts them.
+public enum Processes {
+    /// Waits until every process of `pids` has exited, at the latest until `deadline` (CLOCK_MONOTONIC µs), on
+    /// pidfds (pidfd_open, Linux 5.3): an exit is an event, not something polled for. True when all have exited;
+    /// false at the deadline, or when the kernel has no pidfds.
+    public static func waitForExit(_ pids: [Int32], until deadline: Int) -> Bool {
+        var fds: [pollfd] = []
+        defer { for p in fds { close(p.fd) } }
+        for pid in pids {
+            let fd = nc_pidfd_open(pid)
+            if fd < 0 {
+                if errno == ESRCH { continue }   // already gone
+                return false
+            }
+            fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        }
+        while !fds.isEmpty {
+            let left = deadline - Monotonic.microseconds()
+            guard left > 0 else { return false }
+            let n = poll(&fds, nfds_t(fds.count), Int32(max(1, left / 1000)))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            for i in fds.indices.reversed() where fds[i].revents != 0 { close(fds[i].fd); fds.remove(at: i) }
+        }
+        return true
     }
 }

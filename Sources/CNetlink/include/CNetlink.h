@@ -29,6 +29,8 @@ int nc_mount(const char *source, const char *target, const char *fstype, unsigne
    ioctl(NS_GET_NSTYPE) (CLONE_NEWNET for a network namespace). -1 with errno set when it cannot be told. */
 static const long nc_NSFS_MAGIC = 0x6e736673;
 long nc_fs_type(int fd);
+/* pidfd_open(2) (Linux 5.3), by syscall number: -1 with errno set where the kernel lacks it. */
+int nc_pidfd_open(int pid);
 int nc_ns_type(int fd);
 /* posix_spawn_file_actions_addchdir_np (glibc 2.29), likewise hidden behind _GNU_SOURCE. */
 int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);

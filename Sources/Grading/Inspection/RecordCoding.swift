@@ -226,7 +226,7 @@ extension SocketEntry {
         object([("transport", .string(transport.rawValue)), ("address", .string(address)), ("port", int(port)), ("ipv6", .bool(isIPv6)),
                 ("state", .string(state.rawValue)), ("peer", peerAddress.json), ("peer_port", peerPort.json),
                 ("v6only", v6Only.map { .bool($0) } ?? .null), ("inode", int(inode)), ("expires_ms", int(expiresMs)),
-                ("process", process.json)])
+                ("process", process.json), ("pid", pid.json)])
     }
     init(record r: RecordReader) throws {
         guard let transport = Transport(rawValue: try r["transport"].string()), let state = State(rawValue: try r["state"].string()) else {
@@ -235,7 +235,8 @@ extension SocketEntry {
         self.init(transport: transport, address: try r["address"].string(), port: try r["port"].uint16(), isIPv6: try r["ipv6"].bool(),
                   state: state, peerAddress: try r["peer"].optionalString(), peerPort: try r["peer_port"].optionalInt().map(UInt16.init),
                   v6Only: r["v6only"].isNull ? nil : try r["v6only"].bool(), inode: try r["inode"].uint32(),
-                  expiresMs: try r["expires_ms"].uint32(), process: try r["process"].optionalString())
+                  expiresMs: try r["expires_ms"].uint32(), process: try r["process"].optionalString(),
+                  pid: try r["pid"].optionalInt().map(Int32.init))
     }
 }
 

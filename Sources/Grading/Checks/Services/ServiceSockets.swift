@@ -29,7 +29,7 @@ struct ServiceSockets {
     /// one of them passed and its listener is still there, the table is read again for at most `settle` µs. The HTTP
     /// server of the book stays, and is not waited for.
     static func readAfter(_ sockets: inout [String: ServiceSockets], _ specs: [ServiceSpec], passed: Set<ServiceSpec>,
-                          world: World, settle: Int = 30_000) {
+                          world: World, settle: Int = 250_000) {
         let until = Monotonic.microseconds() + settle
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
             guard let place = world.livePlace(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
@@ -37,9 +37,13 @@ struct ServiceSockets {
             let waitFor = services.filter { passed.contains($0) && [.connect, .echo, .sum].contains($0.talk) }
                 .filter { ServiceState(spec: $0, sockets: before).listener != nil }
             var after = try? place.handle.sockets(onPorts: ports, owners: false)
-            while let current = after, waitFor.contains(where: { ServiceState(spec: $0, sockets: current).listener != nil }),
-                  Monotonic.microseconds() < until {
-                usleep(1_000)
+            func stillListening(_ current: [SocketEntry]) -> [SocketEntry] {
+                waitFor.compactMap { spec in ServiceState(spec: spec, sockets: current).listener.flatMap { _ in ServiceState(spec: spec, sockets: before).listener } }
+            }
+            // A one-shot server closes its client's socket a moment before it exits: wait for its process to end (an
+            // event on a pidfd, at most `settle`), then look again. A server that stays costs this wait.
+            if let current = after, case let owners = stillListening(current).compactMap(\.pid), !owners.isEmpty {
+                _ = Processes.waitForExit(owners, until: until)
                 after = try? place.handle.sockets(onPorts: ports, owners: false)
             }
             sockets[namespace]?.after = after
