@@ -3,7 +3,7 @@
 #   make test    install what the tests need, build, run every test (root: the tests build namespaces)
 #   make build   debug build;  make release   optimized build
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
-#   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, completions, man page;  make uninstall
+#   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, message catalogues, completions, man page;  make uninstall
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
 #   make hostile  only the hostile-input suites (README "Untrusted input")
 
@@ -114,14 +114,15 @@ fuzz: fuzz-build
 fuzz-ci:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
-# The release binary, the exercises and solutions (found by the binary in ../share/netcheck), shell
-# completions from argument-parser, and the man page from its GenerateManual plugin.
+# The release binary, the exercises, solutions and message catalogues (found by the binary in ../share/netcheck),
+# shell completions from argument-parser, and the man page from its GenerateManual plugin.
 install: release
 	$(SWIFT) package generate-manual >/dev/null
-	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/netcheck/Exercises $(SHARE)/netcheck/Solutions $(SHARE)/man/man1 \
-	  $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/netcheck/Exercises $(SHARE)/netcheck/Solutions $(SHARE)/netcheck/Messages \
+	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
 	install -m 755 .build/release/netcheck $(DESTDIR)$(PREFIX)/bin/netcheck
 	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
+	install -m 644 Messages/*.json $(SHARE)/netcheck/Messages/
 	install -m 755 Solutions/*.sh Solutions/*.py $(SHARE)/netcheck/Solutions/
 	install -m 644 .build/plugins/GenerateManual/outputs/netcheck/netcheck.1 $(SHARE)/man/man1/netcheck.1
 	.build/release/netcheck --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck

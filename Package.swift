@@ -6,6 +6,7 @@
 //   NetlinkWire                 rtnetlink bytes <-> values, no syscalls
 //   Kernel                      namespaces, netlink sockets and dumps, sysctls, snapshots
 //   JSON                        the only user of json-c
+//   Localization                languages, the message catalogues (Messages/<code>.json), texts resolved per language
 //   Packets                     Ethernet/ARP/IPv4/ICMP/UDP/TCP decoding, tcpdump-style lines; no syscalls
 //   Probes                      packets netcheck sends itself (ICMP echo), one poll loop per run
 //   Capture                     libpcap handles inside namespaces, watchers polled by the probe loop
@@ -31,14 +32,16 @@ let package = Package(
         // Text from outside netcheck made safe to print (escapes, excerpts): the leaf every printer uses.
         .target(name: "SafeText"),
         .target(name: "JSON", dependencies: ["CJSONC", "SafeText"]),
+        // Every text netcheck shows, by message id, from one catalogue per language (Messages/, read at start).
+        .target(name: "Localization", dependencies: ["JSON", "SafeText"]),
         .target(name: "Netfilter", dependencies: ["JSON", "Kernel", "NetlinkWire"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Probes", dependencies: ["Kernel", "Packets", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
-        .target(name: "Report", dependencies: ["JSON", "SafeText"]),
-        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText"]),
+        .target(name: "Report", dependencies: ["JSON", "SafeText", "Localization"]),
+        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText", "Localization"]),
         .executableTarget(name: "netcheck", dependencies: [
-            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText",
+            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
@@ -46,6 +49,9 @@ let package = Package(
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText"]),
+        // The catalogues of Messages/ (read by path): every key of en.json in each, the same placeholders, plural
+        // forms of the language, JapaneseStyle on ja.json, every id the sources use.
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
         .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'

@@ -111,7 +111,7 @@ public struct Grader {
         var title = (askedFor ?? exercise).title.text(language)
         if let step {
             let stepTitle = exercise.steps[step - 1].title.text(language)
-            title += language == .ja ? " — ステップ \(step): \(stepTitle)" : " — step \(step): \(stepTitle)"
+            title = Localized(id: "report.title.step", ["title": title, "step": step, "stepTitle": stepTitle]).text(language)
         }
         let elapsed = replay == nil ? Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000) : 0
         var report = Report(exercise: (askedFor ?? exercise).id, title: title, checks: all.filter { !$0.check.stepOnly || step != nil }.map(\.result),

@@ -1,9 +1,13 @@
 import JSON
+import Localization
 
 /// The report as a Gradescope autograder `results.json`: one test per check, worth one point when it passes.
-/// Skipped and error checks score 0 with status `failed`; each test's output lists what the text report shows.
+/// Skipped and error checks score 0 with status `failed`; each test's output lists what the text report shows,
+/// labelled in the report's language (messages `report.label.*`, `report.gradescope.summary`).
 public struct GradescopeWriter: Sendable {
-    public init() {}
+    public var language: Language
+
+    public init(language: Language = .en) { self.language = language }
 
     public func json(_ report: Report) -> JSONValue {
         // Gradescope shows these texts to a person: escaped as in the text report (JSON itself would carry them).
@@ -13,8 +17,8 @@ public struct GradescopeWriter: Sendable {
             ("score", number(report.score)),
             ("max_score", number(report.maxScore)),
             ("execution_time", number(Double(report.durationMs) / 1000)),
-            ("output", .string("\(report.title): \(passed)/\(report.checks.count) checks passed"
-                + (report.gradedAs.map { "\n" + TextRenderer.gradedAsLine($0, language: .en) } ?? ""))),
+            ("output", .string(Localized(id: "report.gradescope.summary", ["title": report.title, "passed": passed, "total": report.checks.count]).text(language)
+                + (report.gradedAs.map { "\n" + TextRenderer.gradedAsLine($0, language: language) } ?? ""))),
             ("tests", .array(report.checks.map(test))),
         ]))
     }
@@ -36,9 +40,10 @@ public struct GradescopeWriter: Sendable {
     /// expected / observed / hint as labelled lines (an empty hint left out), then the evidence lines.
     func output(_ check: CheckResult) -> String {
         var lines: [String] = []
-        if check.status != .skipped { lines.append("expected: " + check.expected) }
-        lines.append("observed: " + check.observed)
-        if !check.hint.isEmpty { lines.append("hint: " + check.hint) }
+        func label(_ id: String) -> String { Localized(id: id).text(language) + " " }
+        if check.status != .skipped { lines.append(label("report.label.expected") + check.expected) }
+        lines.append(label("report.label.observed") + check.observed)
+        if !check.hint.isEmpty { lines.append(label("report.label.hint") + check.hint) }
         lines += check.evidence ?? []
         return lines.joined(separator: "\n")
     }

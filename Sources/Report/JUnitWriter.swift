@@ -1,9 +1,14 @@
+import Localization
+
 /// The report as JUnit XML, for CI systems: one `<testsuite>` named after the exercise, one `<testcase>` per
 /// check (classname `netcheck.EXERCISE`, name the check id). A failed check carries `<failure>` with the hint
 /// as its message, an error check `<error>`, a skipped check `<skipped>`, each with the observed text. When a
-/// variant of the exercise was graded, the suite's `<properties>` name it (`graded_as`, `layout`).
+/// variant of the exercise was graded, the suite's `<properties>` name it (`graded_as`, `layout`). The labels of
+/// the details are in the report's language (messages `report.label.*`).
 public struct JUnitWriter: Sendable {
-    public init() {}
+    public var language: Language
+
+    public init(language: Language = .en) { self.language = language }
 
     public func write(_ report: Report) -> String {
         // XML 1.0 cannot carry most control characters even as references: escaped visibly first, as in the text
@@ -37,7 +42,9 @@ public struct JUnitWriter: Sendable {
 
     /// expected and observed as labelled lines, then the evidence lines.
     func details(_ check: CheckResult) -> String {
-        (["expected: " + check.expected, "observed: " + check.observed] + (check.evidence ?? [])).joined(separator: "\n")
+        func label(_ id: String) -> String { Localized(id: id).text(language) + " " }
+        return ([label("report.label.expected") + check.expected, label("report.label.observed") + check.observed]
+                + (check.evidence ?? [])).joined(separator: "\n")
     }
 
     /// Milliseconds as seconds with three decimals ("1.004").

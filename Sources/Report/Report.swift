@@ -1,6 +1,8 @@
 /// The report of one run: what graders parse (docs/report.md is the contract) and what learners read.
+import Localization
 
-public enum Language: String, Sendable, CaseIterable { case en, ja }
+/// The language of a report: any code (`en`, `ja`, `fr`, `pt-BR`), see `Localization.Language`.
+public typealias Language = Localization.Language
 
 public enum CheckStatus: String, Sendable, CaseIterable {
     case pass, fail, skipped

@@ -1,6 +1,9 @@
+import Localization
+
 /// The report for a person at a terminal: one line per check with a mark in the style of the kernel's
 /// network selftests, details indented under each check that did not pass (and the frames seen under those
-/// that did), and a summary line.
+/// that did), and a summary line. Its own words (labels, step states, the summary) are messages `report.*` of
+/// the catalogues, in the report's language.
 public struct TextRenderer: Sendable {
     public var language: Language
     public var color: Bool
@@ -24,7 +27,7 @@ public struct TextRenderer: Sendable {
             // What every step builds on (namespaces, links) first, then the book's checkpoints in order.
             let setup = report.checks.filter { !inSteps.contains($0.id) }
             if !setup.isEmpty {
-                lines.append(paint(language == .ja ? "準備" : "Setup", bold))
+                lines.append(paint(text("report.text.setup"), bold))
                 for check in setup { append(check, to: &lines) }
                 lines.append("")
             }
@@ -32,19 +35,18 @@ public struct TextRenderer: Sendable {
             for step in steps {
                 let state: String
                 switch (step.passed, step.number < reached) {
-                case (true, _): state = language == .ja ? "到達" : "reached"
-                case (false, true): state = language == .ja ? "通過済み" : "passed over"
-                case (false, false): state = language == .ja ? "未到達" : "not yet"
+                case (true, _): state = text("report.step.reached")
+                case (false, true): state = text("report.step.passedOver")
+                case (false, false): state = text("report.step.notYet")
                 }
-                // In Japanese the state comes first: a title may end in 」, and 」 — reads badly.
-                let head = language == .ja ? "ステップ \(step.number)/\(steps.count) (\(state)): \(step.title)"
-                                           : "Step \(step.number)/\(steps.count): \(step.title) — \(state)"
+                // Where the state goes is the language's: Japanese puts it first (a title may end in 」, and 」 — reads badly).
+                let head = text("report.step.heading", ["number": step.number, "steps": steps.count, "title": step.title, "state": state])
                 lines.append(paint(head, bold))
                 for check in step.checks where !listed.contains(check.id) {
                     listed.insert(check.id)
                     // A step's own expectation that no longer holds because the learner has gone further.
                     let passedOver = !main.contains(check.id) && check.status != .pass && step.number < reached
-                    append(check, to: &lines, mark: passedOver ? paint(language == .ja ? "[通過]" : "[PAST]", dim) : nil)
+                    append(check, to: &lines, mark: passedOver ? paint(text("report.mark.passedOver"), dim) : nil)
                 }
                 lines.append("")
             }
@@ -54,19 +56,21 @@ public struct TextRenderer: Sendable {
         }
         let passed = report.checks.filter { $0.status == .pass }.count
         let total = report.checks.count
-        var summary = language == .ja
-            ? "\(total) 項目中 \(passed) 項目が合格" + (report.passed ? "。すべて合格です。" : "。")
-            : "\(passed)/\(total) checks passed."
+        // Sentences, each a message, joined as the language joins sentences (a space in English, nothing in Japanese).
+        var sentences = [Localized(id: report.passed ? "report.summary.allPassed" : "report.summary.checks",
+                                   ["passed": passed, "total": total])]
+        var next: StepResult?
         if let steps = report.steps, let reached = report.stepReached, !steps.isEmpty {
-            summary += language == .ja
-                ? (reached == 0 ? "到達したステップはまだありません。" : "ステップ \(reached)/\(steps.count) まで到達。")
-                : " Step reached: \(reached) of \(steps.count)."
-            if let next = steps.first(where: { $0.number == reached + 1 }) {
-                summary += language == .ja ? "次はステップ \(next.number):「\(Self.quotedInQuotes(next.title))」" : " Next: step \(next.number), \(next.title)."
-                if let hint = next.checks.first(where: { $0.status != .pass && !$0.hint.isEmpty })?.hint {
-                    summary += "\n" + (language == .ja ? "  → " : "  → ") + hint
-                }
+            sentences.append(reached == 0 ? Localized(id: "report.summary.noStepReached", ["steps": steps.count])
+                                          : Localized(id: "report.summary.stepReached", ["reached": reached, "steps": steps.count]))
+            next = steps.first(where: { $0.number == reached + 1 })
+            if let next {
+                sentences.append(Localized(id: "report.summary.next", ["number": next.number, "title": Quotation(next.title)]))
             }
+        }
+        var summary = Localized.join(sentences, by: .sentences).text(language)
+        if let hint = next?.checks.first(where: { $0.status != .pass && !$0.hint.isEmpty })?.hint {
+            summary += "\n  → " + hint
         }
         lines.append(paint(summary, report.passed ? green : red))
         return lines.joined(separator: "\n") + "\n"
@@ -74,7 +78,12 @@ public struct TextRenderer: Sendable {
 
     /// "graded as chapter4-bridge-netns: br0 in the namespace bridge, as the book's 2nd edition builds it".
     public static func gradedAsLine(_ g: GradedAs, language: Language) -> String {
-        language == .ja ? "\(g.exercise) として採点しました: \(g.layout)" : "graded as \(g.exercise): \(g.layout)"
+        Localized(id: "report.gradedAs", ["exercise": g.exercise, "layout": g.layout]).text(language)
+    }
+
+    /// A message of the catalogues in the report's language.
+    func text(_ id: String, _ arguments: [String: any MessageArgument] = [:]) -> String {
+        Localized(id: id, arguments).text(language)
     }
 
     /// One check: its mark and title, then (unless it passed) what was expected, observed, the hint and the
@@ -102,26 +111,18 @@ public struct TextRenderer: Sendable {
         for line in check.evidence ?? [] { lines.append("         " + line) }
     }
 
-    /// Japanese quotation marks inside 「」 become 『』.
-    static func quotedInQuotes(_ s: String) -> String {
-        String(s.map { $0 == "「" ? "『" : $0 == "」" ? "』" : $0 })
-    }
-
     enum Label { case expected, observed, hint, note }
 
+    /// The label before a detail (`expected: `), padded so that the texts after the labels line up: to one column
+    /// more than the widest label, in display columns (a kanji or kana takes two).
     func label(_ l: Label) -> String {
-        switch (language, l) {
-        case (.en, .expected): return "expected: "
-        case (.en, .observed): return "observed: "
-        case (.en, .hint): return "hint:     "
-        case (.en, .note): return "note:     "
-        // Padded to the same display width (a kanji or kana takes two columns).
-        case (.ja, .expected): return "期待:   "
-        case (.ja, .observed): return "実際:   "
-        case (.ja, .hint): return "ヒント: "
-        case (.ja, .note): return "メモ:   "
-        }
+        let labels = Self.labelIDs.map { text($0.1) }
+        let width = labels.map(displayWidth).max() ?? 0
+        return padDisplay(text(Self.labelIDs.first { $0.0 == l }!.1), to: width + 1)
     }
+
+    static let labelIDs: [(Label, String)] = [(.expected, "report.label.expected"), (.observed, "report.label.observed"),
+                                              (.hint, "report.label.hint"), (.note, "report.label.note")]
 
     func mark(_ status: CheckStatus) -> String {
         switch status {

@@ -3,9 +3,10 @@ import Glibc
 import Grading
 import JSON
 import Report
+import Localization
 
 /// `netcheck check <exercise-id>`: inspect, probe, and report.
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Check your namespaces against an exercise and print the report.")
 
@@ -29,9 +30,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: .hidden)
     var record: String?
 
+    var languageOptions: LanguageOptions { output.languageOptions }
+
     func validate() throws {
-        guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
-        guard (100...600_000).contains(deadline) else { throw ValidationError("--deadline must be between 100 and 600000 ms") }
+        try validateRange("--timeout", timeout, 1...60_000, unit: "ms", output.language)
+        try validateRange("--deadline", deadline, 100...600_000, unit: "ms", output.language)
     }
 
     func run() throws {
@@ -42,8 +45,10 @@ struct CheckCommand: ParsableCommand {
         if let problem = Preflight.problem() { problem.exit() }
         let loaded = LayoutMatch.choose(asked, variants: variants)
         if let step, !(1...max(1, loaded.steps.count)).contains(step) || loaded.steps.isEmpty {
-            let has = loaded.steps.isEmpty ? "has no steps" : "has steps 1 to \(loaded.steps.count)"
-            Failure.usage("--step \(step): \(loaded.id) \(has)").exit()
+            let reason = loaded.steps.isEmpty
+                ? Localized(id: "cli.error.step.none", ["step": step, "exercise": loaded.id])
+                : Localized(id: "cli.error.step.range", ["step": step, "exercise": loaded.id, "steps": loaded.steps.count])
+            Failure.usage(reason).exit()
         }
         let grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000,
                             askedFor: asked)
@@ -53,7 +58,7 @@ struct CheckCommand: ParsableCommand {
             report = r
             let text = JSON.serialize(recording.json, pretty: true) + "\n"
             guard let file = fopen(record, "w"), fputs(text, file) >= 0, fclose(file) == 0 else {
-                Failure.environment("cannot write the recording to \(record): \(String(cString: strerror(errno)))").exit()
+                Failure.environment(Localized(id: "cli.error.record", ["file": record, "reason": String(cString: strerror(errno))])).exit()
             }
         } else {
             report = grader.report(language: output.language, step: step, startedAt: started)
@@ -70,7 +75,7 @@ func load(_ id: String, from options: ExerciseOptions) -> Exercise {
     } catch let e as Failure {
         e.exit()
     } catch {
-        Failure.usage("\(error)").exit()
+        Failure.usage(error: error).exit()
     }
 }
 
@@ -82,7 +87,15 @@ func loadVariants(of exercise: Exercise, from options: ExerciseOptions) -> [Exer
     } catch let e as Failure {
         e.exit()
     } catch {
-        Failure.usage("\(error)").exit()
+        Failure.usage(error: error).exit()
+    }
+}
+
+/// `value` within `range`, or the usage error that says so (`--timeout must be between 1 and 60000 ms`).
+func validateRange(_ option: String, _ value: Int, _ range: ClosedRange<Int>, unit: String, _ language: Language) throws {
+    guard range.contains(value) else {
+        throw ValidationError(Localized(id: "cli.error.range", ["option": option, "min": range.lowerBound, "max": range.upperBound,
+                                                                 "unit": unit]).text(language))
     }
 }
 
@@ -91,8 +104,8 @@ func emit(_ report: Report, _ output: OutputOptions) {
     let text: String
     switch output.resolvedFormat {
     case .json: text = report.jsonText(pretty: true)
-    case .gradescope: text = GradescopeWriter().write(report)
-    case .junit: text = JUnitWriter().write(report)
+    case .gradescope: text = GradescopeWriter(language: output.language).write(report)
+    case .junit: text = JUnitWriter(language: output.language).write(report)
     case .text: text = output.textRenderer.render(report)
     }
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")

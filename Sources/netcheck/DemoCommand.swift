@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Grading
 import Kernel
+import Localization
 
 /// `netcheck demo <exercise-id>`: builds the book's solution in a private sandbox and checks it.
 ///
@@ -9,7 +10,7 @@ import Kernel
 /// its own /run (so /run/netns), lease folders, /var/tmp and a private, writable /etc: the namespaces the solution
 /// creates are invisible to the host, what its daemons write (dhclient rewriting /etc/resolv.conf) stays inside,
 /// and all of it disappears when the demo ends.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the book's solution of an exercise in a private sandbox and check it.")
@@ -29,14 +30,16 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("then"), help: ArgumentHelp("A shell command run after the solution, e.g. to try a mistake.", valueName: "command"))
     var mistakes: [String] = []
 
+    var languageOptions: LanguageOptions { output.languageOptions }
+
     func run() throws {
         let catalog: ExerciseCatalog
         do { catalog = try exercises.catalog() } catch let e as Failure { e.exit() }
         _ = load(exercise, from: exercises)
         let script = "\(solutions ?? catalog.directory + "/../Solutions")/\(exercise).sh"
-        guard access(script, R_OK) == 0 else { Failure.usage("no solution script \(script)").exit() }
+        guard access(script, R_OK) == 0 else { Failure.usage(Localized(id: "cli.error.noSolution", ["script": script])).exit() }
         if let problem = Preflight.problem() { problem.exit() }
-        do { try Sandbox.enter() } catch { Failure.environment("cannot create the sandbox: \(error)").exit() }
+        do { try Sandbox.enter() } catch { Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit() }
         // Ctrl-C reaches the solution and the check (they reset it to the default); the demo itself stays to
         // kill what the solution left running (dnsmasq, dhclient) before the sandbox goes away.
         signal(SIGINT, SIG_IGN)
@@ -53,17 +56,18 @@ struct DemoCommand: ParsableCommand {
     func sandboxed(catalog: ExerciseCatalog, script: String) -> Result<Int32, Failure> {
         do {
             let status = try Spawn.run(["/bin/bash", "-e", script])
-            guard status == 0 else { return .failure(.environment("the solution \(script) failed with status \(status)")) }
+            guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.solutionFailed", ["script": script, "status": Int(status)]))) }
             for command in mistakes {
                 let status = try Spawn.run(["/bin/bash", "-ec", command])
-                guard status == 0 else { return .failure(.environment("`\(command)` failed with status \(status)")) }
+                guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.commandFailed", ["command": command, "status": Int(status)]))) }
             }
             var argv = [executablePath, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
-                        "--lang", output.language.rawValue, "--format", output.resolvedFormat.rawValue]
+                        "--lang", output.language.code, "--format", output.resolvedFormat.rawValue]
+            if let messages = languageOptions.messages { argv += ["--messages", messages] }
             if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
             return .success(try Spawn.run(argv))
         } catch {
-            return .failure(.environment("\(error)"))
+            return .failure(.environment(error: error))
         }
     }
 }

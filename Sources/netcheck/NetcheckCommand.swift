@@ -2,7 +2,9 @@ import SafeText
 import ArgumentParser
 import Glibc
 import Grading
+import Localization
 import Report
+import Synchronization
 
 /// `netcheck <exercise-id>`: check is the default subcommand.
 @main
@@ -18,31 +20,75 @@ struct NetcheckCommand: ParsableCommand {
                       LintCommand.self, SummarizeCommand.self, SandboxCommand.self],
         defaultSubcommand: CheckCommand.self)
 
-    /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64).
+    /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64). The
+    /// catalogues of the run's language are read before the command runs: a broken one stops it here (status 2).
     static func main() {
         do {
             var command = try parseAsRoot()
+            (command as? SpeaksLanguage)?.languageOptions.apply()
+            do {
+                try Catalogues.shared.preload(CLI.language)
+            } catch {
+                // No catalogue to say it with: in English.
+                printError("netcheck: \(error)")
+                Glibc.exit(2)
+            }
             try command.run()
         } catch {
             if exitCode(for: error) == .success || error is ExitCode { exit(withError: error) }
             let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            Failure.usage("\(reason) (see `netcheck --help`)").exit()
+            Failure.usage(Localized(id: "cli.error.usage", ["reason": reason])).exit()
         }
     }
 }
+
+/// The language of a command's words (`--lang`) and where its message catalogues are (`--messages`).
+struct LanguageOptions: ParsableArguments {
+    @Option(help: "Language of titles, hints and messages: a code such as en, ja, fr or pt-BR (default from LC_ALL, LC_MESSAGES, LANG); what a language lacks is said in English.")
+    var lang: Language?
+
+    @Option(name: .customLong("messages"), help: ArgumentHelp("Read message catalogues (<code>.json) from this folder first, then from the built-in one (also NETCHECK_MESSAGES).", valueName: "dir"))
+    var messages: String?
+
+    var language: Language { lang ?? Language.fromEnvironment() }
+
+    /// Makes these the process's: the language of error lines, and the catalogues every text is resolved from.
+    func apply() {
+        CLI.language = language
+        if let messages { Catalogues.use(Catalogues.locate(environment: Environment.variables, extra: [messages])) }
+    }
+}
+
+/// A command with `LanguageOptions`, applied before it runs.
+protocol SpeaksLanguage { var languageOptions: LanguageOptions { get } }
 
 /// Options every subcommand that prints a report shares.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Report format: text, json, gradescope or junit (default: text on a terminal, json otherwise).")
     var format: ReportFormat?
 
-    @Option(help: "Language of titles and hints: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
-    var lang: Language?
+    @OptionGroup var languageOptions: LanguageOptions
 
-    var language: Language { lang ?? Language.fromEnvironment() }
+    var language: Language { languageOptions.language }
     var resolvedFormat: ReportFormat { format ?? (isatty(STDOUT_FILENO) == 1 ? .text : .json) }
     /// Colour only on a terminal, and never with NO_COLOR set.
     var textRenderer: TextRenderer { TextRenderer(language: language, color: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil) }
+}
+
+/// What the command line says to a person outside the report, in the run's language.
+enum CLI {
+    private static let current = Mutex<Language?>(nil)
+
+    /// `--lang`, once the command's options are read; before that (and for commands without it) the locale's.
+    static var language: Language {
+        get { current.withLock { $0 } ?? Language.fromEnvironment() }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    /// A message of the catalogues in that language.
+    static func text(_ id: String, _ arguments: [String: any MessageArgument] = [:]) -> String {
+        Localized(id: id, arguments).text(language)
+    }
 }
 
 struct ExerciseOptions: ParsableArguments {
@@ -54,7 +100,7 @@ struct ExerciseOptions: ParsableArguments {
         do {
             return try ExerciseCatalog.locate(environment: Environment.variables)
         } catch {
-            throw Failure.usage("\(error)")
+            throw Failure.usage(error: error)
         }
     }
 }
@@ -64,11 +110,15 @@ struct ExerciseOptions: ParsableArguments {
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, gradescope, junit }
 
 extension Language: ExpressibleByArgument {
-    /// `ja*` in LC_ALL, else LC_MESSAGES, else LANG gives Japanese; anything else English.
+    /// `--lang fr`, `--lang pt-BR` (also `pt_BR`).
+    public init?(argument: String) { self.init(code: argument) }
+
+    /// The language of the first of LC_ALL, LC_MESSAGES and LANG that is set (`ja_JP.UTF-8` is `ja-JP`, which
+    /// speaks Japanese); English when that is `C`, `POSIX` or names no language.
     static func fromEnvironment() -> Language {
         let env = Environment.variables
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let value = env[key], !value.isEmpty { return value.hasPrefix("ja") ? .ja : .en }
+            if let value = env[key], !value.isEmpty { return Language(locale: value) ?? .en }
         }
         return .en
     }
@@ -76,11 +126,19 @@ extension Language: ExpressibleByArgument {
 
 /// The ways a run can end other than with a report, each with its exit status and a one-line reason.
 enum Failure: Error, CustomStringConvertible {
-    case usage(String)
-    case environment(String)
+    case usage(Localized)
+    case environment(Localized)
+
+    /// An error as a usage failure: its message in the run's language when it has one.
+    static func usage(error: Error) -> Failure { .usage(reason(error)) }
+    static func environment(error: Error) -> Failure { .environment(reason(error)) }
+
+    static func reason(_ error: Error) -> Localized {
+        (error as? LocalizedError)?.message ?? Localized("\(error)")
+    }
 
     var description: String {
-        switch self { case .usage(let s), .environment(let s): return s }
+        switch self { case .usage(let s), .environment(let s): return s.text(CLI.language) }
     }
     var exitCode: Int32 {
         switch self { case .usage: return 2; case .environment: return 3 }

@@ -1,5 +1,6 @@
 import Glibc
 import Kernel
+import Localization
 
 /// What netcheck needs from the machine before it can look at anything: root's network capabilities and a
 /// readable /run/netns. A missing piece is an environment problem (exit 3), not a failed check.
@@ -24,12 +25,12 @@ enum Preflight {
         }
         if !missing.isEmpty {
             if geteuid() == 0 {
-                return .environment("this process lacks \(missing.joined(separator: ", ")), which netcheck needs to enter namespaces (setns) and send probes: run it as root with its capabilities (a container needs --cap-add SYS_ADMIN --cap-add NET_ADMIN --cap-add NET_RAW)")
+                return .environment(Localized(id: "cli.error.capabilities", ["capabilities": Localized.list(missing)]))
             }
-            return .environment("netcheck must run as root to enter namespaces and send probes; run it with sudo: `sudo netcheck \(CommandLine.arguments.dropFirst().joined(separator: " "))`")
+            return .environment(Localized(id: "cli.error.notRoot", ["arguments": CommandLine.arguments.dropFirst().joined(separator: " ")]))
         }
         if access(NetworkNamespace.directory, F_OK) == 0 && access(NetworkNamespace.directory, R_OK | X_OK) != 0 {
-            return .environment("\(NetworkNamespace.directory) is not readable: \(String(cString: strerror(errno)))")
+            return .environment(Localized(id: "cli.error.notReadable", ["path": NetworkNamespace.directory, "reason": String(cString: strerror(errno))]))
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import Kernel
+import Localization
 
 /// `netcheck sandbox [--] COMMAND [ARG...]`: runs a command in the private sandbox of `netcheck demo`
 /// (`Kernel.Sandbox`: own network namespace, own /run, lease folders, /var/tmp and /etc) and, when it ends, kills
@@ -19,14 +20,14 @@ struct SandboxCommand: ParsableCommand {
         var argv = command.first == "--" ? Array(command.dropFirst()) : command
         if argv.isEmpty { argv = ["/bin/bash"] }
         if let problem = Preflight.problem() { problem.exit() }
-        do { try Sandbox.enter() } catch { Failure.environment("cannot create the sandbox: \(error)").exit() }
+        do { try Sandbox.enter() } catch { Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit() }
         // As in the demo: Ctrl-C reaches the command (Spawn resets it), this process stays to clean up.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let status: Int32
         do { status = try Spawn.run(argv) } catch {
             Sandbox.reap()
-            Failure.environment("\(error)").exit()
+            Failure.environment(error: error).exit()
         }
         Sandbox.reap()
         throw ExitCode(status)

@@ -5,7 +5,7 @@ import Report
 
 /// `netcheck show <exercise-id>`: the exercise and the network it asks for, as a text diagram or Graphviz DOT;
 /// with `--found`, the live namespaces drawn after it with what is missing or wrong marked ✗.
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Draw an exercise's topology (and, with --found, what exists now).")
 
@@ -20,14 +20,13 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Drawing format: text or dot (Graphviz).")
     var format: Format = .text
 
-    @Option(help: "Language of title, description and notes: en or ja (default from LC_ALL, LC_MESSAGES, LANG).")
-    var lang: Language?
+    @OptionGroup var languageOptions: LanguageOptions
 
     @OptionGroup var exercises: ExerciseOptions
 
     func run() throws {
         var loaded = load(exercise, from: exercises)
-        let language = lang ?? Language.fromEnvironment()
+        let language = languageOptions.language
         var live: Topology?
         var note = ""
         if found {

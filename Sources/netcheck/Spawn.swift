@@ -1,13 +1,14 @@
 import Glibc
 import Kernel
+import Localization
 
 /// Starts programs with posix_spawnp from the calling thread, so they inherit that thread's namespaces
 /// (the demo sandbox is entered by the main thread only).
 enum Spawn {
-    struct Failure: Error, CustomStringConvertible {
+    struct Failure: LocalizedError {
         var program: String
         var errno: Int32
-        var description: String { "cannot start \(program): \(String(cString: strerror(errno)))" }
+        var message: Localized { Localized(id: "cli.error.cannotStart", ["program": program, "reason": String(cString: strerror(errno))]) }
     }
 
     /// Runs `argv[0]` (a path, or a name looked up in PATH) with `argv`, inheriting stdin/stdout/stderr, and returns its exit status

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Grading
+import Localization
 import Report
 
 /// `netcheck summarize REPORT...`: many JSON reports as one table, a row per learner and exercise.
-struct SummarizeCommand: ParsableCommand {
+struct SummarizeCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "summarize",
         abstract: "Fold JSON reports into one table: learner, exercise, score, max_score, passed, failed checks.",
@@ -20,6 +21,9 @@ struct SummarizeCommand: ParsableCommand {
     @Option(help: "Table format: csv or markdown.")
     var format: Format = .csv
 
+    /// The language of the error lines; the table's header is the report's field names, the same in every language.
+    @OptionGroup var languageOptions: LanguageOptions
+
     func run() throws {
         var rows: [SummaryRow] = []
         var broken = false
@@ -28,10 +32,10 @@ struct SummarizeCommand: ParsableCommand {
                 rows.append(SummaryRow(report: try Report(jsonText: try Files.read(path)), path: path))
             } catch let e as Files.Failure {
                 broken = true
-                printError("netcheck: \(path): \(e.reason)")
+                printError("netcheck: \(path): " + e.why.text(CLI.language))
             } catch {
                 broken = true
-                printError("netcheck: \(path): \(error)")
+                printError("netcheck: \(path): " + Failure.reason(error).text(CLI.language))
             }
         }
         let sorted = Summary.sorted(rows)

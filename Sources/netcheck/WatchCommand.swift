@@ -3,10 +3,11 @@ import Glibc
 import Grading
 import Kernel
 import Report
+import Localization
 
 /// `netcheck watch <exercise-id>`: a checklist that re-checks whenever the namespaces change, until everything
 /// passes (exit 0) or Ctrl-C.
-struct WatchCommand: ParsableCommand {
+struct WatchCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Keep a checklist on the terminal and re-check whenever your namespaces change.",
@@ -33,10 +34,12 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("While changes keep coming without a pause, re-check this often instead of waiting for them to stop, in milliseconds.", valueName: "ms"))
     var storm: Int = 1000
 
+    var languageOptions: LanguageOptions { output.languageOptions }
+
     func validate() throws {
-        guard (1...60_000).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60000 ms") }
-        guard (1...3600).contains(idle) else { throw ValidationError("--idle must be between 1 and 3600 s") }
-        guard (50...60_000).contains(storm) else { throw ValidationError("--storm must be between 50 and 60000 ms") }
+        try validateRange("--timeout", timeout, 1...60_000, unit: "ms", output.language)
+        try validateRange("--idle", idle, 1...3600, unit: "s", output.language)
+        try validateRange("--storm", storm, 50...60_000, unit: "ms", output.language)
     }
 
     func run() throws {
@@ -60,9 +63,8 @@ struct WatchCommand: ParsableCommand {
             let loaded = LayoutMatch.choose(asked, variants: variants)
             let report = Grader(exercise: loaded, probeTimeoutMs: timeout, askedFor: asked).report(language: output.language)
             var screen = renderer.render(report)
-            let status = output.language == .ja
-                ? (report.passed ? "すべて合格。終了します。" : "変更を待っています (Ctrl-C で終了)… \(round) 回目の確認")
-                : (report.passed ? "Everything passes. Done." : "Waiting for changes (Ctrl-C to stop)… check #\(round)")
+            let status = report.passed ? Localized(id: "watch.done").text(output.language)
+                                       : Localized(id: "watch.waiting", ["round": round]).text(output.language)
             screen += status + "\n"
             // On a terminal the checklist is redrawn in place; in a file or pipe each check follows the last.
             write(terminal ? "\u{1b}[H\u{1b}[2J" + screen : screen + "\u{0c}\n")

@@ -87,7 +87,8 @@ final class CLITests: XCTestCase {
     }
 }
 
-/// The layout `make install` makes: bin/netcheck with share/netcheck/{Exercises,Solutions} beside it, no source tree.
+/// The layout `make install` makes: bin/netcheck with share/netcheck/{Exercises,Solutions,Messages} beside it, no
+/// source tree.
 final class InstalledLayoutTests: XCTestCase {
     func testAnInstalledBinaryFindsItsExercises() throws {
         let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-prefix-\(UUID().uuidString)")
@@ -95,16 +96,20 @@ final class InstalledLayoutTests: XCTestCase {
         let root = TestPaths.packageRoot.path
         let setup = try runProcess("/bin/sh", ["-c", """
             set -e
-            install -d "$P/bin" "$P/share/netcheck/Exercises" "$P/share/netcheck/Solutions"
+            install -d "$P/bin" "$P/share/netcheck/Exercises" "$P/share/netcheck/Solutions" "$P/share/netcheck/Messages"
             install -m 755 "\(TestPaths.netcheck)" "$P/bin/netcheck"
             install -m 644 "\(root)"/Exercises/*.json "$P/share/netcheck/Exercises/"
             install -m 755 "\(root)"/Solutions/*.sh "\(root)"/Solutions/*.py "$P/share/netcheck/Solutions/"
+            install -m 644 "\(root)"/Messages/*.json "$P/share/netcheck/Messages/"
             """], environment: ["P": prefix.path])
         XCTAssertEqual(setup.status, 0, setup.stderr)
         let binary = prefix.appendingPathComponent("bin/netcheck").path
         let list = try runProcess(binary, ["list"], currentDirectory: URL(fileURLWithPath: "/"))
         XCTAssertEqual(list.status, 0, list.stderr)
         XCTAssertTrue(list.stdout.contains("chapter7-dnat"), list.stdout)
+        // Its words come from share/netcheck/Messages.
+        let ja = try runProcess(binary, ["list", "--lang", "ja"], currentDirectory: URL(fileURLWithPath: "/"))
+        XCTAssertTrue(ja.stdout.hasPrefix("演習"), ja.stdout)
         let demo = try runProcess(binary, ["demo", "chapter3-veth", "--format", "json"], currentDirectory: URL(fileURLWithPath: "/"))
         XCTAssertEqual(demo.status, 0, demo.stderr + demo.stdout)
         let completion = try runProcess(binary, ["--generate-completion-script", "bash"])

@@ -2,13 +2,13 @@ import Capture
 import Kernel
 import NetlinkWire
 import Packets
+import Localization
 
 /// netcheck asks "who-has TARGET" on a link and must see "TARGET is-at MAC": the exchange the book watches with
 /// `ip netns exec ns1 tcpdump -tnel -i ns1-veth0 arp`, without flushing the learner's ARP cache.
 enum ARPCheck {
     static func evaluate(_ spec: ARPSpec, capture: Result<CaptureRecord, Error>?, exercise: Exercise, world: World) -> Verdict {
-        let expected = Localized(en: "who-has \(spec.target) on \(spec.link) is answered: \(spec.target) is-at \(spec.mac)",
-                                 ja: "\(spec.link) での who-has \(spec.target) に応答がある: \(spec.target) is-at \(spec.mac)")
+        let expected = Localized(id: "arp.expected", ["target": spec.target, "link": spec.link, "mac": spec.mac])
         guard let place = world.place(spec.namespace), let capture else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
         }
@@ -33,8 +33,7 @@ enum ARPCheck {
         } else {
             // The capture holds requests from this link and TARGET's replies: what it did not keep were requests.
             let requests = seen.compactMap(\.arp).filter { $0.operation == 1 }.count + ((try? capture.get())?.unkept ?? 0)
-            let observed = Localized(en: "no reply to who-has \(spec.target) (\(requests) request(s) seen on \(spec.link))",
-                                     ja: "who-has \(spec.target) に応答なし (\(spec.link) で見えた要求 \(requests) 件)")
+            let observed = Localized(id: "arp.observed.noReply", ["target": spec.target, "count": requests, "link": spec.link])
             let walk = PathWalk(world: world, exercise: exercise)
             if let linkSpec = exercise.link(spec.namespace, spec.link),
                let cause = LinkCheck.cause(linkSpec, exercise: exercise, world: world, place: place) {

@@ -1,10 +1,11 @@
 import Kernel
 import NetlinkWire
+import Localization
 
 /// `ip address add ADDRESS/LEN dev LINK` in a namespace: the exact address and prefix length on that link.
 enum AddressCheck {
     static func expected(_ spec: AddressSpec) -> Localized {
-        Localized(en: "\(spec.address) on \(spec.link) in \(spec.namespace)", ja: "\(spec.namespace) の \(spec.link) に \(spec.address)")
+        Localized(id: "address.expected", ["address": spec.address, "link": spec.link, "namespace": spec.namespace])
     }
 
     static func evaluate(_ spec: AddressSpec, exercise: Exercise, world: World) -> Verdict {
@@ -16,7 +17,7 @@ enum AddressCheck {
             return .skipped(expected, reason: SkipReason.linkMissing(spec.namespace, spec.link, check: "\(spec.namespace).link.\(spec.link)"))
         }
         if let cause = cause(spec, exercise: exercise, place: place) { return .fail(expected, cause: cause) }
-        return .pass(expected, observed: Localized(en: "\(spec.link) has \(spec.address)", ja: "\(spec.link) に \(spec.address) があります"))
+        return .pass(expected, observed: Localized(id: "address.observed", ["link": spec.link, "address": spec.address]))
     }
 
     /// Why the address is not there, or nil when it is (or when its link is missing: the link check says so).

@@ -2,14 +2,14 @@ import Capture
 import Kernel
 import NetlinkWire
 import Packets
+import Localization
 
 /// The DHCP server answers on the segment: netcheck's own DISCOVER (from a hardware address of netcheck's, the
 /// same in every run, see `Probing.dhcpClientMAC`; never a REQUEST, so no lease is taken) gets an OFFER inside
 /// the exercise's range.
 enum DHCPOfferCheck {
     static func evaluate(_ spec: DHCPSpec, check: PlannedCheck, probes: ProbeResults, exercise: Exercise, world: World) -> Verdict {
-        let expected = Localized(en: "an OFFER in \(spec.rangeText) to a DISCOVER sent from \(spec.link) (\(spec.client))",
-                                 ja: "\(spec.client) の \(spec.link) から送った DISCOVER に \(spec.rangeText) のアドレスの OFFER が返る")
+        let expected = Localized(id: "dhcp.offer.expected", ["range": spec.rangeText, "link": spec.link, "namespace": spec.client])
         for ns in [spec.client, spec.server] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
@@ -24,11 +24,16 @@ enum DHCPOfferCheck {
         let mine = seen.filter { $0.dhcp?.transactionID == xid }
         var verdict: Verdict
         if let offer = mine.first(where: { $0.dhcp?.messageType == 2 })?.dhcp {
-            let from = offer.serverIdentifier.map { " from \($0)" } ?? ""
-            let lease = offer.leaseSeconds.map { ", lease \($0) s" } ?? ""
-            let details = [offer.serverIdentifier.map { "サーバー \($0)" }, offer.leaseSeconds.map { "リース \($0) 秒" }].compactMap { $0 }
-            let observed = Localized(en: "OFFER \(offer.yourAddress)\(from)\(lease)",
-                                     ja: "OFFER \(offer.yourAddress)" + (details.isEmpty ? "" : " (" + details.joined(separator: "、") + ")"))
+            var arguments: [String: any MessageArgument] = ["address": offer.yourAddress]
+            if let server = offer.serverIdentifier { arguments["server"] = server }
+            if let seconds = offer.leaseSeconds { arguments["lease"] = seconds }
+            let id = switch (offer.serverIdentifier != nil, offer.leaseSeconds != nil) {
+            case (true, true): "dhcp.offer.observed.serverLease"
+            case (true, false): "dhcp.offer.observed.server"
+            case (false, true): "dhcp.offer.observed.lease"
+            case (false, false): "dhcp.offer.observed"
+            }
+            let observed = Localized(id: id, arguments)
             if spec.inRange(offer.yourAddress) {
                 verdict = .pass(expected, observed: observed)
             } else {
@@ -36,7 +41,7 @@ enum DHCPOfferCheck {
                                 observedPrefix: observed)
             }
         } else {
-            let observed = Localized(en: "no OFFER answered the DISCOVER", ja: "DISCOVER に OFFER が返りませんでした")
+            let observed = Localized(id: "dhcp.offer.observed.none")
             verdict = .fail(expected, cause: silenceCause(spec, exercise: exercise, world: world), observedPrefix: observed)
         }
         verdict.evidence = captured.evidence { s in
@@ -64,8 +69,7 @@ enum DHCPOfferCheck {
 /// `ip address add` never expires).
 enum DHCPLeaseCheck {
     static func evaluate(_ spec: DHCPSpec, exercise: Exercise, world: World) -> Verdict {
-        let expected = Localized(en: "\(spec.link) in \(spec.client) has a leased address in \(spec.rangeText)",
-                                 ja: "\(spec.client) の \(spec.link) に DHCP で借りた \(spec.rangeText) のアドレスがある")
+        let expected = Localized(id: "dhcp.lease.expected", ["link": spec.link, "namespace": spec.client, "range": spec.rangeText])
         guard let place = world.place(spec.client) else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.client)) }
         guard let link = place.snapshot.link(named: spec.link) else {
             return .fail(expected, cause: Layer2.linkCause(spec.client, spec.link, exercise: exercise, world: world))

@@ -52,17 +52,14 @@ struct CaptureRecord {
     /// The last evidence line when frames were left out: how many, and why.
     var omitted: Localized? {
         guard unkept > 0 || kernelDrops > 0 else { return nil }
-        let budget = FrameBudget.standard
-        var en: [String] = [], ja: [String] = []
+        var parts: [Localized] = []
         if unkept > 0 {
-            en.append("\(unkept) more frames crossed \(link) during the check, not shown: netcheck keeps the first \(budget.first) and those that decide the check")
-            ja.append("チェック中に \(link) をほかに \(unkept) フレームが通りました (表示していません。残すのは最初の \(budget.first) フレームと判定に使うフレームです)")
+            parts.append(Localized(id: "capture.omitted.unkept", ["count": unkept, "link": link, "first": FrameBudget.standard.first]))
         }
         if kernelDrops > 0 {
-            en.append("the kernel dropped \(kernelDrops) frames on \(link), its capture buffer full")
-            ja.append("\(link) ではキャプチャーのバッファーがいっぱいになり、カーネルが \(kernelDrops) フレームを捨てました")
+            parts.append(Localized(id: "capture.omitted.dropped", ["count": kernelDrops, "link": link]))
         }
-        return Localized(en: "… " + en.joined(separator: "; "), ja: "… " + ja.joined(separator: "。"))
+        return Localized(id: "capture.omitted", ["parts": Localized.join(parts, by: .clauses)])
     }
 }
 
@@ -149,7 +146,5 @@ enum Layer2 {
         }
     }
 
-    static let watchHint = Localized(
-        en: "Watch the wire yourself: `ip netns exec NS tcpdump -tnel -i IFACE` while you ping.",
-        ja: "自分でも観察しましょう: ping しながら `ip netns exec NS tcpdump -tnel -i IFACE` を実行します。")
+    static let watchHint = Localized(id: "hint.watchTheWire")
 }

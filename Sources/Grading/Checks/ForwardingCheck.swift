@@ -5,8 +5,7 @@ import NetlinkWire
 /// that host came in through that port.
 enum ForwardingCheck {
     static func evaluate(_ spec: ForwardingSpec, exercise: Exercise, world: World) -> Verdict {
-        let expected = Localized(en: "\(spec.mac) dev \(spec.port) master \(spec.bridge) (learned)",
-                                 ja: "\(spec.bridge) が \(spec.port) で \(spec.mac) を学習")
+        let expected = Localized(id: "fdb.expected", ["mac": spec.mac, "port": spec.port, "bridge": spec.bridge])
         guard let place = world.place(spec.namespace) else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
         }
@@ -31,18 +30,13 @@ enum ForwardingCheck {
         }
         if let other = learned.first {
             return .fail(expected, observed: Localized(
-                en: "\(spec.bridge) learned \(spec.mac) on \(portName(other)), not on \(spec.port)",
-                ja: "\(spec.bridge) は \(spec.mac) を \(spec.port) ではなく \(portName(other)) で学習しています"),
-                hint: spec.hint ?? Localized(
-                    en: "The host with \(spec.mac) is cabled to \(portName(other)). Check which veth peer each host has (`ip -br link` shows NAME@PEER).",
-                    ja: "\(spec.mac) のホストは \(portName(other)) につながっています。各ホストの veth の相手を確認してください (`ip -br link` で「名前@相手」の形で表示されます)。"))
+                id: "fdb.observed.otherPort", ["bridge": spec.bridge, "mac": spec.mac, "port": spec.port, "found": portName(other)]),
+                hint: spec.hint ?? Localized(id: "fdb.hint.otherPort", ["mac": spec.mac, "found": portName(other)]))
         }
-        let observed = Localized(en: "\(spec.bridge) has not learned \(spec.mac)", ja: "\(spec.bridge) は \(spec.mac) を学習していません")
+        let observed = Localized(id: "fdb.observed.none", ["bridge": spec.bridge, "mac": spec.mac])
         if let cause = Layer2.macCause(spec.mac, exercise: exercise, world: world) {
             return .fail(expected, cause: cause, observedPrefix: observed)
         }
-        return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
-            en: "A bridge learns a MAC when a frame from it arrives on a port. Did the host with \(spec.mac) send anything? `ip netns exec NS ping -c 1 ADDRESS`",
-            ja: "ブリッジはポートにフレームが届いたときにその送信元 MAC を学習します。\(spec.mac) のホストから送信してみましょう: `ip netns exec NS ping -c 1 ADDRESS`"))
+        return .fail(expected, observed: observed, hint: spec.hint ?? Localized(id: "fdb.hint.none", ["mac": spec.mac]))
     }
 }

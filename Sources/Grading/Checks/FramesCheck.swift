@@ -3,18 +3,27 @@ import Kernel
 import NetlinkWire
 import Packets
 import Probes
+import Localization
 
 /// The ping's frames on one link carry that segment's MACs: what the book shows with
 /// `ip netns exec NS tcpdump -tnel -i LINK icmp`. Behind a router the IP addresses stay and the MACs change.
 enum FramesCheck {
     static func expected(_ spec: ReachabilitySpec, _ f: FrameSpec) -> Localized {
-        let src = spec.source.map(\.description) ?? spec.from
-        var en = "the echo request from \(src) to \(spec.to) on \(f.link) (\(f.namespace))"
-        var ja = "\(f.namespace) の \(f.link) に \(src) から \(spec.to) への echo request"
-        if let s = f.sourceMAC, let d = f.destinationMAC { en += " as \(s) > \(d)"; ja += " (\(s) > \(d))" }
-        if let t = f.ttl { en += ", TTL \(t)"; ja += "、TTL \(t)" }
-        if spec.reachable, f.sourceMAC != nil, f.destinationMAC != nil { en += ", and its reply the other way"; ja += "、応答はその逆向き" }
-        return Localized(en: en, ja: ja)
+        var arguments: [String: any MessageArgument] = ["from": spec.source.map(\.description) ?? spec.from, "to": spec.to,
+                                                        "link": f.link, "namespace": f.namespace]
+        let macs = f.sourceMAC.flatMap { s in f.destinationMAC.map { (s, $0) } }
+        if let (s, d) = macs { arguments["source"] = s; arguments["destination"] = d }
+        if let t = f.ttl { arguments["ttl"] = t }
+        // The reply the other way is expected when the ping is answered and the MACs are declared.
+        let id = switch (macs != nil, f.ttl != nil, spec.reachable) {
+        case (false, false, _): "frames.expected"
+        case (false, true, _): "frames.expected.ttl"
+        case (true, false, false): "frames.expected.macs"
+        case (true, true, false): "frames.expected.macs.ttl"
+        case (true, false, true): "frames.expected.macs.reply"
+        case (true, true, true): "frames.expected.macs.ttl.reply"
+        }
+        return Localized(id: id, arguments)
     }
 
     static func evaluate(_ spec: ReachabilitySpec, _ f: FrameSpec, outcome: Result<EchoOutcome, Error>?,
@@ -35,8 +44,7 @@ enum FramesCheck {
             s.icmp?.type == 8 && s.ipv4?.destination == spec.to && (spec.source == nil || s.ipv4?.source == spec.source)
         }
         guard let request = requests.first, let eth = request.frame, let ip = request.ipv4 else {
-            let observed = Localized(en: "no echo request of the ping crossed \(f.link) in \(f.namespace)",
-                                     ja: "\(f.namespace) の \(f.link) を ping の echo request が通りませんでした")
+            let observed = Localized(id: "frames.observed.none", ["link": f.link, "namespace": f.namespace])
             var verdict: Verdict
             if let cause = linkOrPathCause(spec, f, exercise: exercise, world: world) {
                 verdict = .fail(expected, cause: cause, observedPrefix: observed)
@@ -46,9 +54,8 @@ enum FramesCheck {
             verdict.evidence = evidence
             return verdict
         }
-        let seenText = Localized(
-            en: "echo request \(ip.source) > \(ip.destination) on \(f.link): \(eth.source) > \(eth.destination), TTL \(ip.ttl)",
-            ja: "\(f.link) の echo request \(ip.source) > \(ip.destination): \(eth.source) > \(eth.destination)、TTL \(ip.ttl)")
+        let seenText = Localized(id: "frames.observed.request", ["source": ip.source, "destination": ip.destination, "link": f.link,
+                                                                 "sourceMAC": eth.source, "destinationMAC": eth.destination, "ttl": ip.ttl])
 
         var wrongMAC: MACAddress?? = nil
         if let s = f.sourceMAC, eth.source != s { wrongMAC = .some(s) }
@@ -58,27 +65,23 @@ enum FramesCheck {
             if let cause = Layer2.macCause(wanted, exercise: exercise, world: world) {
                 verdict = .fail(expected, cause: cause, observedPrefix: seenText)
             } else {
-                verdict = .fail(expected, observed: seenText, hint: f.hint ?? Localized(
-                    en: "The frame does not carry the MACs of this segment. Check `ip -br link` in each namespace.",
-                    ja: "フレームの MAC アドレスがこのセグメントのものではありません。各ネームスペースで `ip -br link` を確認してください。"))
+                verdict = .fail(expected, observed: seenText, hint: f.hint ?? Localized(id: "frames.hint.macs"))
             }
             verdict.evidence = evidence
             return verdict
         }
         if let want = f.ttl, ip.ttl != want {
-            var verdict = Verdict.fail(expected, observed: seenText, hint: f.hint ?? Localized(
-                en: "TTL \(ip.ttl) instead of \(want): each router on the way lowers it by one, so the packet took another path.",
-                ja: "TTL が \(want) ではなく \(ip.ttl) です。ルーターを通るたびに 1 減るので、別の経路を通っています。"))
+            var verdict = Verdict.fail(expected, observed: seenText, hint: f.hint ?? Localized(id: "frames.hint.ttl", ["ttl": ip.ttl, "expected": want]))
             verdict.evidence = evidence
             return verdict
         }
         if let s = f.sourceMAC, let d = f.destinationMAC,
            let reply = seen.first(where: { $0.icmp?.type == 0 && $0.ipv4?.source == spec.to }), let r = reply.frame,
            r.source != d || r.destination != s {
-            let replyText = Localized("echo reply on \(f.link): \(r.source) > \(r.destination)")
-            var verdict = Verdict.fail(expected, observed: Localized.join([seenText, replyText]), hint: f.hint ?? Layer2.watchHint)
+            let replyText = Localized(id: "frames.observed.reply", ["link": f.link, "source": r.source, "destination": r.destination])
+            var verdict = Verdict.fail(expected, observed: Localized.join([seenText, replyText], by: .clauses), hint: f.hint ?? Layer2.watchHint)
             if let cause = Layer2.macCause(r.source != d ? d : s, exercise: exercise, world: world) {
-                verdict = .fail(expected, cause: cause, observedPrefix: Localized.join([seenText, replyText]))
+                verdict = .fail(expected, cause: cause, observedPrefix: Localized.join([seenText, replyText], by: .clauses))
             }
             verdict.evidence = evidence
             return verdict
@@ -86,9 +89,7 @@ enum FramesCheck {
         var observed = seenText
         if let other = spec.frames.first(where: { $0.link != f.link || $0.namespace != f.namespace }),
            other.sourceMAC != f.sourceMAC {
-            observed = Localized.join([observed, Localized(
-                en: "the same IP addresses as on \(other.link) but this segment's MACs: the router rewrote the Ethernet header",
-                ja: "\(other.link) と同じ IP アドレスで、MAC アドレスはこのセグメントのもの。ルーターがイーサネットヘッダーを書き換えました")])
+            observed = Localized.join([observed, Localized(id: "frames.observed.rewritten", ["other": other.link])], by: .clauses)
         }
         var verdict = Verdict.pass(expected, observed: observed)
         verdict.evidence = evidence

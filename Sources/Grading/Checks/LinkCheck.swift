@@ -1,15 +1,25 @@
 import Kernel
+import Localization
 
 /// An interface is where the exercise wants it (`ip link set NAME netns NS`), of the right kind, up, and with
 /// the MAC address and bridge master the exercise names.
 enum LinkCheck {
     static func expected(_ spec: LinkSpec) -> Localized {
-        var en = "\(spec.name) in \(spec.namespace)", ja = "\(spec.namespace) に \(spec.name)"
-        if let k = spec.kind { en += ", \(k)"; ja += " (\(k))" }
-        if spec.up { en += ", UP"; ja += "、UP" }
-        if let m = spec.mac { en += ", MAC \(m)"; ja += "、MAC \(m)" }
-        if let b = spec.master { en += ", port of \(b)"; ja += "、\(b) のポート" }
-        return Localized(en: en, ja: ja)
+        // "ns1-veth0 in ns1, veth, UP, MAC …": the kind, then the other declared details as a list.
+        var details: [Localized] = []
+        if spec.up { details.append(Localized(id: "link.detail.up")) }
+        if let m = spec.mac { details.append(Localized(id: "check.link.detail.mac", ["mac": m])) }
+        if let b = spec.master { details.append(Localized(id: "check.link.detail.master", ["bridge": b])) }
+        var arguments: [String: any MessageArgument] = ["link": spec.name, "namespace": spec.namespace,
+                                                        "details": Localized.join(details, by: .listItems)]
+        if let k = spec.kind { arguments["kind"] = k }
+        let id = switch (spec.kind != nil, details.isEmpty) {
+        case (false, true): "link.expected"
+        case (false, false): "link.expected.details"
+        case (true, true): "link.expected.kind"
+        case (true, false): "link.expected.kind.details"
+        }
+        return Localized(id: id, arguments)
     }
 
     static func evaluate(_ spec: LinkSpec, exercise: Exercise, world: World) -> Verdict {

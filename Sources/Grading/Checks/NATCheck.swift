@@ -1,6 +1,7 @@
 import Capture
 import Glibc
 import Kernel
+import Localization
 import Netfilter
 import NetlinkWire
 import Packets
@@ -14,12 +15,12 @@ enum NATCheck {
         let o = original.map(\.description) ?? spec.from
         switch spec.kind {
         case .source:
-            return Localized(en: "\(o) > \(spec.to) on \(spec.inside.name), \(spec.translated) > \(spec.to) on \(spec.outside.name), and the reply translated back",
-                             ja: "\(spec.inside.name) では \(o) > \(spec.to)、\(spec.outside.name) では \(spec.translated) > \(spec.to)、応答は元に戻る")
+            return Localized(id: "snat.expected", ["from": o, "to": spec.to, "inside": spec.inside.name, "translated": spec.translated,
+                                                  "outside": spec.outside.name])
         case .destination:
             let port = spec.port.map { ".\($0)" } ?? ""
-            return Localized(en: "\(o) > \(spec.to)\(port) on \(spec.outside.name) arrives on \(spec.inside.name) as \(o) > \(spec.translated)\(port), and the answer returns from \(spec.to)\(port)",
-                             ja: "\(spec.outside.name) の \(o) > \(spec.to)\(port) が \(spec.inside.name) では \(o) > \(spec.translated)\(port) になり、応答は \(spec.to)\(port) から戻る")
+            return Localized(id: "dnat.expected", ["from": o, "to": "\(spec.to)\(port)", "outside": spec.outside.name, "inside": spec.inside.name,
+                                                  "translated": "\(spec.translated)\(port)"])
         }
     }
 
@@ -61,37 +62,31 @@ enum NATCheck {
         let request = { (s: SeenFrame) in s.icmp?.type == 8 && s.ipv4?.destination == spec.to }
         let inRequest = inside.first(where: request)?.ipv4
         guard let outRequest = outside.first(where: request)?.ipv4 else {
-            let observed = Localized(
-                en: inRequest.map { "\($0.source) > \(spec.to) left on \(spec.inside.name); nothing reached \(spec.outside.name)" }
-                    ?? "no echo request to \(spec.to) crossed \(spec.inside.name)",
-                ja: inRequest.map { "\(spec.inside.name) では \($0.source) > \(spec.to) が出ましたが、\(spec.outside.name) には届きません" }
-                    ?? "\(spec.inside.name) を \(spec.to) 宛ての echo request が通りませんでした")
+            let observed = inRequest.map {
+                Localized(id: "snat.observed.notOutside", ["from": $0.source, "to": spec.to, "inside": spec.inside.name, "outside": spec.outside.name])
+            } ?? Localized(id: "snat.observed.none", ["to": spec.to, "inside": spec.inside.name])
             return notThrough(spec, observed: observed, exercise: exercise, world: world)
         }
-        let seen = Localized(
-            en: "\(spec.inside.name): \(inRequest.map { "\($0.source)" } ?? "?") > \(spec.to); \(spec.outside.name): \(outRequest.source) > \(spec.to)",
-            ja: "\(spec.inside.name): \(inRequest.map { "\($0.source)" } ?? "?") > \(spec.to)、\(spec.outside.name): \(outRequest.source) > \(spec.to)")
+        let seen = Localized.join([Localized("\(spec.inside.name): \(inRequest.map { "\($0.source)" } ?? "?") > \(spec.to)"),
+                                   Localized("\(spec.outside.name): \(outRequest.source) > \(spec.to)")], by: .sides)
         if outRequest.source == spec.translated {
             let replied = inside.contains { $0.icmp?.type == 0 && $0.ipv4?.source == spec.to && $0.ipv4?.destination == inRequest?.source }
             let back = replied
-                ? Localized(en: "the reply was translated back to \(inRequest!.source)", ja: "応答は \(inRequest!.source) に戻されました")
-                : Localized(en: "no reply came back through \(spec.inside.name)", ja: "\(spec.inside.name) に応答が戻りませんでした")
-            let observed = Localized.join([seen, Localized(en: "the source was translated", ja: "送信元が変換されました"), back])
+                ? Localized(id: "snat.observed.replyBack", ["to": inRequest!.source])
+                : Localized(id: "snat.observed.noReply", ["inside": spec.inside.name])
+            let observed = Localized.join([seen, Localized(id: "snat.observed.translated"), back], by: .clauses)
             if replied { return .pass(expected, observed: observed) }
-            return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
-                en: "The translation works; the answer does not come back. Check \(spec.to)'s route back to \(spec.translated).",
-                ja: "変換はできていますが応答が戻りません。\(spec.to) から \(spec.translated) への経路を確認してください。"))
+            return .fail(expected, observed: observed, hint: spec.hint ?? Localized(id: "snat.hint.noReply", ["to": spec.to, "translated": spec.translated]))
         }
         if let original = inRequest?.source, outRequest.source == original {
             let worked = outside.contains { $0.icmp?.type == 0 && $0.ipv4?.destination == original }
             let note = worked
-                ? Localized(en: "the source was NOT translated (the ping works only because the far side has a route back to \(original))",
-                            ja: "送信元が変換されていません (ping が通るのは相手側に \(original) への戻りの経路があるからです)")
-                : Localized(en: "the source was NOT translated", ja: "送信元が変換されていません")
-            let observed = Localized.join([seen, note])
+                ? Localized(id: "snat.observed.notTranslated.routed", ["from": original])
+                : Localized(id: "snat.observed.notTranslated")
+            let observed = Localized.join([seen, note], by: .clauses)
             return fail(expected, observed: observed, cause: ruleCause(spec, world: world), spec: spec, world: world)
         }
-        let observed = Localized.join([seen, Localized(en: "translated to \(outRequest.source)", ja: "\(outRequest.source) に変換されました")])
+        let observed = Localized.join([seen, Localized(id: "snat.observed.otherAddress", ["address": outRequest.source])], by: .clauses)
         return fail(expected, observed: observed, cause: ruleCause(spec, world: world, translatedTo: "\(outRequest.source)"), spec: spec, world: world)
     }
 
@@ -104,46 +99,39 @@ enum NATCheck {
         func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 }) ?? false }
         let outSyn = outside.first(where: isSyn)
         guard let outSynIP = outSyn?.ipv4 else {
-            return notThrough(spec, observed: Localized(en: "the SYN to \(spec.to).\(port) did not cross \(spec.outside.name)",
-                                                        ja: "\(spec.to).\(port) 宛ての SYN が \(spec.outside.name) を通りませんでした"),
+            return notThrough(spec, observed: Localized(id: "dnat.observed.none", ["to": "\(spec.to).\(port)", "outside": spec.outside.name]),
                               exercise: exercise, world: world)
         }
         guard let inSyn = inside.first(where: isSyn), let inIP = inSyn.ipv4, let inTCP = inSyn.tcp else {
-            let observed = Localized(en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN); nothing reached \(spec.inside.name)",
-                                     ja: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port) (SYN)。\(spec.inside.name) には届きません")
+            let observed = Localized(id: "dnat.observed.notInside", ["outside": spec.outside.name, "from": outSynIP.source,
+                                                                     "to": "\(spec.to).\(port)", "inside": spec.inside.name])
             return fail(expected, observed: observed, cause: forwardingCause(spec, world: world) ?? ruleCause(spec, world: world), spec: spec, world: world)
         }
-        let seen = Localized(
-            en: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port); \(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)",
-            ja: "\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port)、\(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)")
+        let seen = Localized.join([Localized("\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port)"),
+                                   Localized("\(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)")], by: .sides)
         guard inIP.destination == spec.translated, inTCP.destinationPort == port else {
             let found = "\(inIP.destination):\(inTCP.destinationPort)"
             return fail(expected, observed: seen, cause: .natWrongTarget(namespace: spec.router, rule: nil, found: found,
                                                                           expected: "\(spec.translated):\(port)", command: spec.command), spec: spec, world: world)
         }
         guard inIP.source == outSynIP.source else {
-            return .fail(expected, observed: Localized.join([seen, Localized(en: "the source changed too", ja: "送信元まで変わっています")]),
-                         hint: spec.hint ?? Localized(
-                            en: "Destination NAT must keep the source \(outSynIP.source); a source NAT rule also matches these packets (check `-o` of your MASQUERADE rule).",
-                            ja: "DNAT では送信元 \(outSynIP.source) はそのままのはずです。送信元 NAT のルールもこのパケットに一致しています (MASQUERADE の `-o` を確認してください)。"))
+            return .fail(expected, observed: Localized.join([seen, Localized(id: "dnat.observed.sourceChanged")], by: .clauses),
+                         hint: spec.hint ?? Localized(id: "dnat.hint.sourceChanged", ["source": outSynIP.source]))
         }
         let answer = inside.first { isAnswer($0) && $0.ipv4?.source == spec.translated }
         let answerOut = outside.first { isAnswer($0) && $0.ipv4?.destination == outSynIP.source }
         guard let answer, let answerTCP = answer.tcp else {
-            return .fail(expected, observed: Localized.join([seen, Localized(en: "no answer from \(spec.translated)", ja: "\(spec.translated) から応答がありません")]),
-                         hint: spec.hint ?? Localized(
-                            en: "The translation works; \(spec.translated) does not answer. Check its route back (`ip netns exec \(spec.inside.namespace) ip route`).",
-                            ja: "変換はできていますが \(spec.translated) が応答しません。戻りの経路を確認してください (`ip netns exec \(spec.inside.namespace) ip route`)。"))
+            return .fail(expected, observed: Localized.join([seen, Localized(id: "dnat.observed.noAnswer", ["translated": spec.translated])], by: .clauses),
+                         hint: spec.hint ?? Localized(id: "dnat.hint.noAnswer", ["translated": spec.translated, "namespace": spec.inside.namespace]))
         }
         let listener = answerTCP.flags & 0x12 == 0x12
-            ? Localized(en: "a listener on \(spec.translated):\(port) answered (SYN-ACK)", ja: "\(spec.translated):\(port) で待ち受けているプログラムが応答しました (SYN-ACK)")
-            : Localized(en: "no listener on \(spec.translated):\(port), it answered RST, which proves the translation just as well",
-                        ja: "\(spec.translated):\(port) で待ち受けているプログラムはなく RST が返りましたが、これでも変換は確かめられます")
+            ? Localized(id: "dnat.observed.listener", ["address": "\(spec.translated):\(port)"])
+            : Localized(id: "dnat.observed.reset", ["address": "\(spec.translated):\(port)"])
         guard let answerOut, answerOut.ipv4?.source == spec.to else {
-            return .fail(expected, observed: Localized.join([seen, listener, Localized(en: "the answer did not come back from \(spec.to)", ja: "応答が \(spec.to) から戻りません")]),
+            return .fail(expected, observed: Localized.join([seen, listener, Localized(id: "dnat.observed.answerNotBack", ["to": spec.to])], by: .clauses),
                          hint: spec.hint ?? Layer2.watchHint)
         }
-        return .pass(expected, observed: Localized.join([seen, listener, Localized(en: "the answer left from \(spec.to).\(port)", ja: "応答は \(spec.to).\(port) から返りました")]))
+        return .pass(expected, observed: Localized.join([seen, listener, Localized(id: "dnat.observed.answerBack", ["to": "\(spec.to).\(port)"])], by: .clauses))
     }
 
     // MARK: causes
@@ -160,10 +148,9 @@ enum NATCheck {
 
     /// The diagnosis named a rule at fault, but did not read every rule.
     static func cutShortNote(_ unread: Ruleset.Unread, router ns: String) -> Localized {
-        let (en, ja) = Cause.unreadRules(ns, rulesRead: unread.rulesRead, deadline: unread.deadline, tooLarge: unread.tooLarge,
-                                         limit: unread.atLimit ? Ruleset.maximumNATRules : nil)
-        return Localized(en: en + ": the diagnosis was cut short, and names the first wrong rule among those it read",
-                         ja: ja + "。診断を打ち切り、読めたルールのうち最初に見つかった誤りを示しています")
+        let unread = Cause.unreadRules(ns, rulesRead: unread.rulesRead, deadline: unread.deadline, tooLarge: unread.tooLarge,
+                                       limit: unread.atLimit ? Ruleset.maximumNATRules : nil)
+        return Localized(id: "nat.note.cutShort", ["unread": unread])
     }
 
     /// The probe did not get through the router at all: the path there, then forwarding.
@@ -204,7 +191,7 @@ enum NATCheck {
                 }
                 if let src = rule.source, let original = insideAddress(spec, world: world), !src.contains(original) {
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        en: "source \(src.cidr) does not include \(original)", ja: "送信元 \(src.cidr) に \(original) が含まれません"), command: spec.command)
+                        id: "nat.mismatch.source", ["source": src.cidr, "address": original]), command: spec.command)
                 }
                 if case .snat(let to?) = rule.action, to != spec.translated {
                     return .natWrongTarget(namespace: ns, rule: rule.shown, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
@@ -224,15 +211,14 @@ enum NATCheck {
                 if let dst = rule.destination, !dst.contains(spec.to) {
                     let d = dst.length == 32 ? dst.address.description : dst.cidr
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        en: "destination \(d) is not \(spec.to)", ja: "宛先が \(spec.to) ではなく \(d) です"), command: spec.command)
+                        id: "nat.mismatch.destination", ["found": d, "expected": spec.to]), command: spec.command)
                 }
                 if let port = rule.destinationPort, let want = spec.port, port != want {
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        en: "port \(port) is not \(want)", ja: "ポートが \(want) ではなく \(port) です"), command: spec.command)
+                        id: "nat.mismatch.port", ["found": port, "expected": want]), command: spec.command)
                 }
                 if rule.transportProtocol == "udp" {
-                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        en: "it matches UDP, the connection is TCP", ja: "ルールは UDP に一致しますが、接続は TCP です"), command: spec.command)
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(id: "nat.mismatch.udp"), command: spec.command)
                 }
                 if case .dnat(let to?, let port) = rule.action, to != spec.translated || (port != nil && port != spec.port) {
                     let found = "\(to)" + (port.map { ":\($0)" } ?? "")

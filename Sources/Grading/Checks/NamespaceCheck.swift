@@ -1,15 +1,15 @@
 import Glibc
 import Kernel
+import Localization
 
 /// `ip netns add NAME` was run: /run/netns/NAME opens and its links can be read.
 enum NamespaceCheck {
     static func evaluate(_ ns: String, world: World) -> Verdict {
-        let expected = Localized(en: "/run/netns/\(ns) exists", ja: "/run/netns/\(ns) がある")
+        let expected = Localized(id: "namespace.expected", ["namespace": ns])
         switch world.named[ns] {
         case .success(let place)?:
             let names = place.snapshot.links.map(\.name)
-            return .pass(expected, observed: Localized(en: "\(ns) exists with interfaces: \(names.joined(separator: ", "))",
-                                                       ja: "\(ns) があり、インターフェースは \(names.joined(separator: "、"))"))
+            return .pass(expected, observed: Localized(id: "namespace.observed", ["namespace": ns, "links": Localized.list(names)]))
         case .failure(let e)? where e.errno == ENOENT:
             return .fail(expected, cause: .namespaceMissing(namespace: ns))
         case .failure(let e)? where e.entry != nil:

@@ -1,11 +1,11 @@
 import Kernel
 import NetlinkWire
+import Localization
 
 /// After the probes, `ip netns exec NS ip neigh` maps the address to the expected MAC.
 enum NeighbourCheck {
     static func evaluate(_ spec: NeighbourSpec, exercise: Exercise, world: World) -> Verdict {
-        let expected = Localized(en: "\(spec.address) lladdr \(spec.mac) in \(spec.namespace)'s neighbour table",
-                                 ja: "\(spec.namespace) の近隣テーブルに \(spec.address) lladdr \(spec.mac)")
+        let expected = Localized(id: "neighbour.expected", ["address": spec.address, "mac": spec.mac, "namespace": spec.namespace])
         guard let place = world.place(spec.namespace) else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace))
         }
@@ -28,12 +28,10 @@ enum NeighbourCheck {
                 return .fail(expected, cause: cause, observedPrefix: observed)
             }
             return .fail(expected, observed: observed, hint: spec.hint ?? Localized(
-                en: "\(spec.address) answered ARP with \(wrong.mac!). Check the MAC of the interface that has \(spec.address).",
-                ja: "\(spec.address) は ARP に \(wrong.mac!) で応答しました。\(spec.address) を持つインターフェースの MAC アドレスを確認してください。"))
+                id: "neighbour.hint.otherMAC", ["address": spec.address, "mac": wrong.mac!]))
         }
-        let observed = Localized(
-            en: entries.first.map { "only " + describe($0) } ?? "no entry for \(spec.address) (ARP got no answer)",
-            ja: entries.first.map { describe($0) + " のみ" } ?? "\(spec.address) のエントリがありません (ARP に応答なし)")
+        let observed = entries.first.map { Localized(id: "neighbour.observed.only", ["entry": describe($0)]) }
+            ?? Localized(id: "neighbour.observed.none", ["address": spec.address])
         let walk = PathWalk(world: world, exercise: exercise)
         if let cause = walk.localLinkCause(in: place, towards: spec.address) ?? walk.addressCause(for: spec.address)
             ?? Layer2.ownerCause(of: spec.address, exercise: exercise, world: world) {

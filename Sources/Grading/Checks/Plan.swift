@@ -1,3 +1,4 @@
+import Localization
 import NetlinkWire
 
 /// What one check looks at.
@@ -46,95 +47,107 @@ public struct Plan: Sendable {
         var checks: [PlannedCheck] = []
         for ns in e.namespaces {
             checks.append(PlannedCheck(
-                id: "\(ns).netns", title: Localized(en: "namespace \(ns) exists", ja: "ネットワークネームスペース \(ns) がある"),
+                id: "\(ns).netns", title: Localized(id: "check.namespace.title", ["namespace": ns]),
                 namespaces: [ns], kind: .namespace(ns), hint: nil))
         }
         for l in e.links {
-            let kind = l.kind.map { " (\($0))" } ?? ""
-            let state = l.up ? " is up" : " exists"
-            let stateJa = l.up ? " が UP" : " がある"
-            var extraEn = "", extraJa = ""
-            if let mac = l.mac { extraEn += ", MAC \(mac)"; extraJa += "、MAC \(mac)" }
-            if let m = l.master { extraEn += ", port of \(m)"; extraJa += "、\(m) のポート" }
+            // "ns1-veth0 (veth) in ns1 is up, MAC …, port of br0": the declared details as a list.
+            var details: [Localized] = []
+            if let mac = l.mac { details.append(Localized(id: "check.link.detail.mac", ["mac": mac])) }
+            if let m = l.master { details.append(Localized(id: "check.link.detail.master", ["bridge": m])) }
+            let id = switch (l.up, details.isEmpty) {
+            case (true, true): "check.link.title.up"
+            case (true, false): "check.link.title.up.details"
+            case (false, true): "check.link.title.exists"
+            case (false, false): "check.link.title.exists.details"
+            }
             checks.append(PlannedCheck(
                 id: l.id ?? "\(l.namespace).link.\(l.name)",
-                title: Localized(en: "\(l.name)\(kind) in \(l.namespace)\(state)\(extraEn)",
-                                 ja: "\(l.namespace) の \(l.name)\(kind)\(stateJa)\(extraJa)"),
+                title: Localized(id: id, ["link": l.name + (l.kind.map { " (\($0))" } ?? ""), "namespace": l.namespace,
+                                          "details": Localized.join(details, by: .listItems)]),
                 namespaces: [l.namespace], kind: .link(l), hint: l.hint))
         }
         for l in e.links {
             guard let p = l.peer else { continue }
             checks.append(PlannedCheck(
                 id: "\(l.namespace).veth.\(l.name)",
-                title: Localized(en: "\(l.name) (\(l.namespace)) and \(p.name) (\(p.namespace)) are the two ends of one veth pair",
-                                 ja: "\(l.namespace) の \(l.name) と \(p.namespace) の \(p.name) が 1 組の veth ペア"),
+                title: Localized(id: "check.veth.title", ["link": l.name, "namespace": l.namespace, "peer": p.name, "peerNamespace": p.namespace]),
                 namespaces: [l.namespace, p.namespace], kind: .vethPair(l), hint: l.hint))
         }
         for a in e.addresses {
             checks.append(PlannedCheck(
                 id: a.id ?? "\(a.namespace).addr.\(a.address.address)",
-                title: Localized(en: "\(a.link) in \(a.namespace) has \(a.address)", ja: "\(a.namespace) の \(a.link) に \(a.address)"),
+                title: Localized(id: "check.address.title", ["link": a.link, "namespace": a.namespace, "address": a.address]),
                 namespaces: [a.namespace], kind: .address(a), hint: a.hint))
         }
         for s in e.sysctls {
             let short = s.key.split(separator: ".").last.map(String.init) ?? s.key
             checks.append(PlannedCheck(
                 id: s.id ?? "\(s.namespace).\(short)",
-                title: Localized(en: "\(s.namespace): \(s.key) = \(s.value)", ja: "\(s.namespace): \(s.key) = \(s.value)"),
+                title: Localized("\(s.namespace): \(s.key) = \(s.value)"),
                 namespaces: [s.namespace], kind: .sysctl(s), hint: s.hint))
         }
         for r in e.routes {
             let to = r.to.isDefault ? "default" : r.to.cidr
-            let via = r.via.map { "via \($0)" } ?? "directly"
-            let forJa = r.to.isDefault ? "すべての宛先へ" : " \(to) 宛て"
-            let viaJa = r.via.map { " \($0) 経由で" } ?? "直接"
+            let id = switch (r.to.isDefault, r.via != nil) {
+            case (true, true): "check.route.title.default"
+            case (true, false): "check.route.title.defaultDirect"
+            case (false, true): "check.route.title"
+            case (false, false): "check.route.title.direct"
+            }
+            var arguments: [String: any MessageArgument] = ["namespace": r.namespace, "to": to]
+            if let via = r.via { arguments["via"] = via }
             checks.append(PlannedCheck(
-                id: r.id ?? "\(r.namespace).route.\(to)",
-                title: Localized(en: "\(r.namespace) sends packets for \(to == "default" ? "anywhere" : to) \(via)",
-                                 ja: "\(r.namespace) は\(forJa)のパケットを\(viaJa)送る"),
+                id: r.id ?? "\(r.namespace).route.\(to)", title: Localized(id: id, arguments),
                 namespaces: [r.namespace], kind: .route(r), hint: r.hint))
         }
         for r in e.reachability {
-            let src = r.source.map { " (\($0))" } ?? ""
-            let ttl = r.ttl.map { " with TTL \($0)" } ?? ""
-            let ttlJa = r.ttl.map { " (TTL \($0))" } ?? ""
-            let title = r.reachable
-                ? Localized(en: "\(r.from)\(src) reaches \(r.to)\(ttl)", ja: "\(r.from)\(src) から \(r.to) に届く\(ttlJa)")
-                : Localized(en: "\(r.from)\(src) does not reach \(r.to)", ja: "\(r.from)\(src) から \(r.to) には届かない")
+            let from = r.from + (r.source.map { " (\($0))" } ?? "")
+            let title: Localized
+            if !r.reachable {
+                title = Localized(id: "check.ping.title.unreachable", ["from": from, "to": r.to])
+            } else if let ttl = r.ttl {
+                title = Localized(id: "check.ping.title.ttl", ["from": from, "to": r.to, "ttl": ttl])
+            } else {
+                title = Localized(id: "check.ping.title", ["from": from, "to": r.to])
+            }
             checks.append(PlannedCheck(
                 id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint))
         }
         for r in e.reachability {
             let ping = r.id ?? "\(r.from).ping.\(r.to)"
             for f in r.frames {
-                var en = "the ping \(r.from) → \(r.to) crosses \(f.link) (\(f.namespace))"
-                var ja = "\(r.from) → \(r.to) の ping が \(f.namespace) の \(f.link) を通る"
-                if let s = f.sourceMAC, let d = f.destinationMAC { en += " as \(s) > \(d)"; ja += " (\(s) > \(d))" }
-                if let t = f.ttl { en += " with TTL \(t)"; ja += "、TTL \(t)" }
+                var arguments: [String: any MessageArgument] = ["from": r.from, "to": r.to, "link": f.link, "namespace": f.namespace]
+                let macs = f.sourceMAC.flatMap { s in f.destinationMAC.map { (s, $0) } }
+                if let (s, d) = macs { arguments["source"] = s; arguments["destination"] = d }
+                if let t = f.ttl { arguments["ttl"] = t }
+                let id = switch (macs != nil, f.ttl != nil) {
+                case (false, false): "check.frames.title"
+                case (true, false): "check.frames.title.macs"
+                case (false, true): "check.frames.title.ttl"
+                case (true, true): "check.frames.title.macs.ttl"
+                }
                 checks.append(PlannedCheck(
-                    id: f.id ?? "\(f.namespace).frames.\(f.link)", title: Localized(en: en, ja: ja),
+                    id: f.id ?? "\(f.namespace).frames.\(f.link)", title: Localized(id: id, arguments),
                     namespaces: [r.from, f.namespace], kind: .frames(ping: ping, r, f), hint: f.hint))
             }
         }
         for a in e.arp {
             checks.append(PlannedCheck(
                 id: a.id ?? "\(a.namespace).arp.\(a.target)",
-                title: Localized(en: "\(a.target) answers ARP on \(a.link) (\(a.namespace)): is-at \(a.mac)",
-                                 ja: "\(a.namespace) の \(a.link) からの ARP に \(a.target) が応答する (is-at \(a.mac))"),
+                title: Localized(id: "check.arp.title", ["target": a.target, "link": a.link, "namespace": a.namespace, "mac": a.mac]),
                 namespaces: [a.namespace], kind: .arp(a), hint: a.hint))
         }
         for n in e.neighbours {
             checks.append(PlannedCheck(
                 id: n.id ?? "\(n.namespace).neigh.\(n.address)",
-                title: Localized(en: "\(n.namespace)'s neighbour table maps \(n.address) to \(n.mac)",
-                                 ja: "\(n.namespace) の近隣テーブルで \(n.address) が \(n.mac)"),
+                title: Localized(id: "check.neighbour.title", ["namespace": n.namespace, "address": n.address, "mac": n.mac]),
                 namespaces: [n.namespace], kind: .neighbour(n), hint: n.hint))
         }
         for f in e.forwarding {
             checks.append(PlannedCheck(
                 id: f.id ?? "\(f.namespace).fdb.\(f.port)",
-                title: Localized(en: "\(f.bridge) (\(f.namespace)) has learned \(f.mac) on \(f.port)",
-                                 ja: "\(f.namespace) の \(f.bridge) が \(f.port) で \(f.mac) を学習している"),
+                title: Localized(id: "check.fdb.title", ["bridge": f.bridge, "namespace": f.namespace, "mac": f.mac, "port": f.port]),
                 namespaces: [f.namespace], kind: .forwarding(f), hint: f.hint))
         }
         for n in e.nat {
@@ -142,13 +155,11 @@ public struct Plan: Sendable {
             switch n.kind {
             case .source:
                 id = n.id ?? "\(n.router).snat.\(n.from)"
-                title = Localized(en: "\(n.router) translates the source of packets from \(n.from) to \(n.translated)",
-                                  ja: "\(n.router) が \(n.from) からのパケットの送信元を \(n.translated) に変換する")
+                title = Localized(id: "check.snat.title", ["router": n.router, "from": n.from, "translated": n.translated])
             case .destination:
                 let port = n.port.map { ":\($0)" } ?? ""
                 id = n.id ?? "\(n.router).dnat.\(n.to)\(port)"
-                title = Localized(en: "\(n.router) forwards \(n.to)\(port) to \(n.translated)\(port)",
-                                  ja: "\(n.router) が \(n.to)\(port) 宛てを \(n.translated)\(port) に転送する")
+                title = Localized(id: "check.dnat.title", ["router": n.router, "to": "\(n.to)\(port)", "translated": "\(n.translated)\(port)"])
             }
             checks.append(PlannedCheck(id: id, title: title, namespaces: [n.from, n.router, n.inside.namespace, n.outside.namespace],
                                        kind: .nat(n), hint: n.hint))
@@ -156,28 +167,26 @@ public struct Plan: Sendable {
         for d in e.dhcp {
             checks.append(PlannedCheck(
                 id: d.id.map { $0 + ".offer" } ?? "\(d.server).dhcp.offer",
-                title: Localized(en: "a DHCP server answers on \(d.link)'s segment with an address in \(d.rangeText)",
-                                 ja: "\(d.link) のセグメントで DHCP サーバーが \(d.rangeText) のアドレスを提示する"),
+                title: Localized(id: "check.dhcpOffer.title", ["link": d.link, "range": d.rangeText]),
                 namespaces: [d.client, d.server], kind: .dhcpOffer(d), hint: d.hint))
             checks.append(PlannedCheck(
                 id: d.id.map { $0 + ".lease" } ?? "\(d.client).dhcp.lease",
-                title: Localized(en: "\(d.link) in \(d.client) got its address from DHCP, in \(d.rangeText)",
-                                 ja: "\(d.client) の \(d.link) のアドレスが DHCP で \(d.rangeText) から割り当てられている"),
+                title: Localized(id: "check.dhcpLease.title", ["link": d.link, "namespace": d.client, "range": d.rangeText]),
                 namespaces: [d.client], kind: .dhcpLease(d), hint: d.hint))
         }
         for v in e.services {
             let base = v.id ?? "\(v.namespace).\(v.transport.rawValue).\(v.port)"
             checks.append(PlannedCheck(
                 id: base + ".bound",
-                title: Localized(en: "something listens on \(v.label)", ja: "\(v.label) で待ち受けている"),
+                title: Localized(id: "check.service.title.bound", ["service": v.label]),
                 namespaces: [v.namespace], kind: .serviceBound(v), hint: v.hint))
             let what: Localized
             switch v.talk {
-            case .datagram: what = Localized(en: "a datagram to \(v.label) is delivered", ja: "\(v.label) 宛てのデータグラムが届く")
-            case .connect: what = Localized(en: "a connection to \(v.label) is made and data acknowledged", ja: "\(v.label) に接続でき、送ったデータに ACK が返る")
-            case .http: what = Localized(en: "GET / on \(v.label) returns 200 and \"\(v.title ?? "")\"", ja: "\(v.label) への GET / が 200 と「\(v.title ?? "")」を返す")
-            case .echo: what = Localized(en: "\(v.label) echoes back what it receives", ja: "\(v.label) が受け取ったものをそのまま返す")
-            case .sum: what = Localized(en: "\(v.label) adds two signed 32-bit integers into a 64-bit sum (big-endian)", ja: "\(v.label) が符号付き 32 ビット整数 2 つを足し、64 ビットの和を返す (ビッグエンディアン)")
+            case .datagram: what = Localized(id: "check.service.title.datagram", ["service": v.label])
+            case .connect: what = Localized(id: "check.service.title.connect", ["service": v.label])
+            case .http: what = Localized(id: "check.service.title.http", ["service": v.label, "title": v.title ?? ""])
+            case .echo: what = Localized(id: "check.service.title.echo", ["service": v.label])
+            case .sum: what = Localized(id: "check.service.title.sum", ["service": v.label])
             }
             checks.append(PlannedCheck(id: base + "." + v.talk.rawValue, title: what, namespaces: [v.namespace], kind: .serviceTalk(v), hint: v.hint))
         }
@@ -202,12 +211,15 @@ public struct Plan: Sendable {
     }
 
     static func stepItem(_ r: ReachabilitySpec) -> PlannedCheck {
-        let src = r.source.map { " (\($0))" } ?? ""
-        let how = r.failsWith.map { ": " + ReachabilityCheck.describe($0).en } ?? ""
-        let notYetJa = r.failsWith.map { "にはまだ届かず\(ReachabilityCheck.describe($0).ja)になる" } ?? "にはまだ届かない"
-        let title = r.reachable
-            ? Localized(en: "\(r.from)\(src) reaches \(r.to)", ja: "\(r.from)\(src) から \(r.to) に届く")
-            : Localized(en: "\(r.from)\(src) does not reach \(r.to) yet\(how)", ja: "\(r.from)\(src) から \(r.to) \(notYetJa)")
+        let from = r.from + (r.source.map { " (\($0))" } ?? "")
+        let title: Localized
+        if r.reachable {
+            title = Localized(id: "check.ping.title", ["from": from, "to": r.to])
+        } else if let failure = r.failsWith {
+            title = Localized(id: "step.ping.title.failsWith", ["from": from, "to": r.to, "failure": ReachabilityCheck.describe(failure)])
+        } else {
+            title = Localized(id: "step.ping.title.notYet", ["from": from, "to": r.to])
+        }
         var check = PlannedCheck(id: r.id ?? "\(r.from).ping.\(r.to)", title: title, namespaces: [r.from], kind: .reachability(r), hint: r.hint)
         check.stepOnly = true
         return check

@@ -1,17 +1,20 @@
 import Kernel
 import NetlinkWire
+import Localization
 
 /// Traffic from a namespace to a network leaves via the expected gateway. Judged by asking the kernel which
 /// route it would use (`ip route get`), so a default route and a specific route both pass.
 enum RouteCheck {
     static func expected(_ spec: RouteSpec) -> Localized {
-        let to = spec.to.isDefault ? "any address" : spec.to.cidr
-        if let via = spec.via {
-            let forJa = spec.to.isDefault ? "すべての宛先へ" : " \(spec.to.cidr) 宛て"
-            return Localized(en: "\(spec.namespace) routes \(to) via \(via)", ja: "\(spec.namespace) が\(forJa)のパケットを \(via) 経由で送る")
+        var arguments: [String: any MessageArgument] = ["namespace": spec.namespace, "to": spec.to.cidr]
+        if let via = spec.via { arguments["via"] = via }
+        let id = switch (spec.to.isDefault, spec.via != nil) {
+        case (false, true): "route.expected"
+        case (true, true): "route.expected.default"
+        case (false, false): "route.expected.direct"
+        case (true, false): "route.expected.defaultDirect"
         }
-        let toJa = spec.to.isDefault ? "すべての宛先" : " \(spec.to.cidr) "
-        return Localized(en: "\(spec.namespace) reaches \(to) directly", ja: "\(spec.namespace) が\(toJa)に直接届く")
+        return Localized(id: id, arguments)
     }
 
     static func evaluate(_ spec: RouteSpec, world: World) -> Verdict {

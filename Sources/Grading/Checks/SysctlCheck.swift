@@ -15,7 +15,7 @@ enum SysctlCheck {
         case .success(let value):
             let cause = Cause.sysctlWrong(namespace: spec.namespace, key: spec.key, expected: spec.value, found: value)
             var verdict = Verdict.fail(expected, cause: cause)
-            if let hint = spec.hint { verdict.hint = Localized.join([cause.hint, hint], en: " ", ja: "") }
+            if let hint = spec.hint { verdict.hint = Localized.join([cause.hint, hint], by: .sentences) }
             return verdict
         }
     }

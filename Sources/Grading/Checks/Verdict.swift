@@ -1,7 +1,7 @@
 import Kernel
 import Report
 
-/// The outcome of one check, still in both languages.
+/// The outcome of one check, still in every language (texts are resolved when the report is made).
 public struct Verdict: Sendable {
     public var status: CheckStatus
     public var expected: Localized
@@ -20,7 +20,7 @@ public struct Verdict: Sendable {
 
     /// A failure explained by a cause: what was found goes into `observed`, the fix into `hint`.
     public static func fail(_ expected: Localized, cause: Cause, observedPrefix: Localized? = nil) -> Verdict {
-        let observed = observedPrefix.map { Localized.join([$0, cause.finding]) } ?? cause.finding
+        let observed = observedPrefix.map { Localized.join([$0, cause.finding], by: .clauses) } ?? cause.finding
         return Verdict(status: .fail, expected: expected, observed: observed, hint: cause.hint)
     }
 
@@ -36,19 +36,18 @@ public struct Verdict: Sendable {
     /// netcheck itself could not look (a system call failed): never a pass.
     public static func error(_ expected: Localized, _ error: Error) -> Verdict {
         Verdict(status: .error, expected: expected,
-                observed: Localized(en: "netcheck could not inspect this: \(error)", ja: "netcheck が調べられませんでした: \(error)"),
-                hint: Localized(en: "This is a problem of netcheck or of the machine, not of your network. Run it again; if it persists, report it.",
-                                ja: "ネットワーク設定ではなく netcheck または環境の問題です。もう一度実行し、続くようなら報告してください。"))
+                observed: Localized(id: "verdict.error.observed", ["error": "\(error)"]),
+                hint: Localized(id: "verdict.error.hint"))
     }
 }
 
 /// Reasons for skipping, pointing at the check that carries the hint.
 enum SkipReason {
     static func namespaceMissing(_ ns: String) -> Localized {
-        Localized(en: "namespace \(ns) is not there to look into (see \(ns).netns)", ja: "ネットワークネームスペース \(ns) を調べられません (\(ns).netns を参照)")
+        Localized(id: "skip.namespaceMissing", ["namespace": ns])
     }
 
     static func linkMissing(_ ns: String, _ link: String, check: String) -> Localized {
-        Localized(en: "\(link) is not in \(ns) (see \(check))", ja: "\(ns) に \(link) がありません (\(check) を参照)")
+        Localized(id: "skip.linkMissing", ["namespace": ns, "link": link, "check": check])
     }
 }

@@ -1,4 +1,5 @@
 import Kernel
+import Localization
 
 /// Two interfaces are the two ends of ONE veth pair, each in its namespace. Names alone prove nothing: the
 /// kernel's IFLA_LINK (peer ifindex) and IFLA_LINK_NETNSID (peer namespace id) must point at the other end.
@@ -6,8 +7,7 @@ enum VethPairCheck {
     static func evaluate(_ spec: LinkSpec, check: PlannedCheck, exercise: Exercise, world: World) -> Verdict {
         let peer = spec.peer!
         let here = Endpoint(namespace: spec.namespace, name: spec.name)
-        let expected = Localized(en: "\(here.name) (\(here.namespace)) <-> \(peer.name) (\(peer.namespace)), one veth pair",
-                                 ja: "\(here.namespace) の \(here.name) と \(peer.namespace) の \(peer.name) が 1 組の veth ペア")
+        let expected = Localized(id: "veth.expected", ["link": here.name, "namespace": here.namespace, "peer": peer.name, "peerNamespace": peer.namespace])
         for ns in [spec.namespace, peer.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
@@ -21,8 +21,7 @@ enum VethPairCheck {
         let found = actualPeer(of: linkA, in: a, world: world)
         if let found, found.place.identity == b.identity, found.link.index == linkB.index {
             return .pass(expected, observed: Localized(
-                en: "\(spec.name) is paired with \(peer.name) in \(peer.namespace) (ifindex \(linkB.index))",
-                ja: "\(spec.name) の相手は \(peer.namespace) の \(peer.name) (ifindex \(linkB.index))"))
+                id: "veth.observed", ["link": spec.name, "peer": peer.name, "peerNamespace": peer.namespace, "index": "\(linkB.index)"]))
         }
         let foundEndpoint = found.map { Endpoint(namespace: $0.place.label, name: $0.link.name) }
         return .fail(expected, cause: .peerMismatch(link: here, expected: peer, found: foundEndpoint))

@@ -1,25 +1,27 @@
 import Glibc
+import Localization
 
 /// The exercise files of one folder (`Exercises/` beside the sources, the installed share folder, or an
 /// instructor's `--exercises DIR`): one `<id>.json` per exercise.
 public struct ExerciseCatalog: Sendable {
     public let directory: String
 
-    public enum Failure: Error, CustomStringConvertible, Equatable {
+    public enum Failure: LocalizedError, Equatable {
         case unknownExercise(id: String, suggestions: [String], directory: String)
-        /// The folder or a file in it cannot be read (`Files.Failure.reason` says why).
-        case unreadable(path: String, reason: String)
+        /// The folder or a file in it cannot be read (`reason`: `Files.Failure.why`).
+        case unreadable(path: String, reason: Localized)
         case notFound(tried: [String])
 
-        public var description: String {
+        public var message: Localized {
             switch self {
             case let .unknownExercise(id, suggestions, directory):
-                let mean = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "\"\($0)\"" }.joined(separator: " or "))?)"
-                return "unknown exercise \"\(id)\"\(mean); `netcheck list` shows the exercises in \(directory)"
+                guard !suggestions.isEmpty else { return Localized(id: "cli.error.unknownExercise", ["id": id, "directory": directory]) }
+                let mean = Localized.join(suggestions.map { Localized("\"\($0)\"") }, by: Localized(id: "join.or"))
+                return Localized(id: "cli.error.unknownExercise.suggest", ["id": id, "suggestions": mean, "directory": directory])
             case let .unreadable(path, reason):
-                return "cannot read \(path): \(reason)"
+                return Localized(id: "cli.error.cannotRead", ["path": path, "reason": reason])
             case let .notFound(tried):
-                return "no Exercises folder found (tried \(tried.joined(separator: ", "))); pass --exercises DIR"
+                return Localized(id: "cli.error.noExercises", ["tried": Localized.list(tried)])
             }
         }
     }
@@ -51,7 +53,7 @@ public struct ExerciseCatalog: Sendable {
         do {
             return try Files.list(directory, suffix: ".json").map { String($0.dropLast(5)) }
         } catch let f as Files.Failure {
-            throw Failure.unreadable(path: f.path, reason: f.reason)
+            throw Failure.unreadable(path: f.path, reason: f.why)
         }
     }
 
@@ -67,7 +69,7 @@ public struct ExerciseCatalog: Sendable {
         let text: String
         // Files.read refuses a FIFO, a device or a huge file in the folder at once (`netcheck list` loads them all).
         do { text = try Files.read(path(of: id)) } catch let f as Files.Failure {
-            throw Failure.unreadable(path: f.path, reason: f.reason)
+            throw Failure.unreadable(path: f.path, reason: f.why)
         }
         let exercise = try ExerciseLoader.load(text: text, file: path(of: id))
         guard exercise.id == id else {

@@ -1,4 +1,5 @@
 import JSON
+import Localization
 
 /// Reads a parsed exercise file strictly, remembering where it is so that every error names the file,
 /// the JSON pointer and the field. Unknown keys are errors (a typo like "namepsace" must not be ignored).
@@ -81,14 +82,31 @@ struct JSONObjectReader {
         return try child.array()
     }
 
-    /// `{"en": "...", "ja": "..."}`: both languages are required, so no learner gets an untranslated hint.
+    /// `{"en": "...", "ja": "...", "fr": "..."}`: English and Japanese, the book's languages, are required, so no
+    /// learner of the book gets an untranslated hint; any other language code may be added (`fr`, `pt-BR`), and a
+    /// language a file does not give falls back to English.
     func localized(_ key: String, required: Bool = false) throws -> Localized? {
         guard let child = child(key) else {
             if required { throw missing(key) }
             return nil
         }
-        let o = try child.object(keys: ["en", "ja"])
-        return Localized(en: try o.string("en"), ja: try o.string("ja"))
+        guard case .object(let object) = child.value else {
+            throw child.error("expected an object of texts by language code, found \(child.value.typeName)")
+        }
+        let o = JSONObjectReader(object: object, node: child)
+        var texts: [String: String] = [:]
+        for code in object.keys {
+            guard let language = Language(code: code) else {
+                let suggestion = closestMatch(to: code, in: ["en", "ja"]).map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw child.error("unknown field\(suggestion); allowed: en, ja and other language codes (fr, pt-BR, …)", field: code)
+            }
+            guard texts[language.code] == nil else {
+                throw child.error("the language \(language.code) is given twice", field: code)
+            }
+            texts[language.code] = try o.string(code)
+        }
+        for code in ["en", "ja"] where texts[code] == nil { throw o.missing(code) }
+        return Localized(texts: texts)
     }
 
     /// A string parsed by `parse`; `what` names the expected notation in the error.

@@ -1,5 +1,6 @@
 import Glibc
 import Kernel
+import Localization
 
 /// Small file-system helpers on top of libc (netcheck keeps Foundation out of its run path to start fast).
 public enum Files {
@@ -7,7 +8,7 @@ public enum Files {
     /// bigger than this is refused from its size alone, before a byte is read.
     public static let maximumSize = 1 << 20
 
-    public struct Failure: Error, CustomStringConvertible, Equatable {
+    public struct Failure: LocalizedError, Equatable {
         public enum Problem: Equatable, Sendable {
             /// A system call failed with this errno.
             case system(Int32)
@@ -24,17 +25,31 @@ public enum Files {
 
         init(path: String, errno: Int32) { self.init(path: path, problem: .system(errno)) }
 
-        /// Why, after the path: the system's reason ("No such file or directory") or netcheck's.
-        public var reason: String {
+        /// Why, after the path: the system's reason ("No such file or directory") or netcheck's, in the language of
+        /// the command line (messages `file.*`).
+        public var why: Localized {
             switch problem {
-            case .system(let e): return String(cString: strerror(e))
-            case .notARegularFile(let what): return "is \(what), not a regular file"
+            case .system(let e): return Localized(String(cString: strerror(e)))
+            case .notARegularFile(let what):
+                let kind = switch what {
+                case "a directory": "file.kind.directory"
+                case "a FIFO (named pipe)": "file.kind.fifo"
+                case "a character device": "file.kind.characterDevice"
+                case "a block device": "file.kind.blockDevice"
+                case "a socket": "file.kind.socket"
+                default: "file.kind.unknown"
+                }
+                return Localized(id: "file.error.notRegular", ["what": Localized(id: kind)])
             case .tooLarge(let size):
-                return "is \(size) bytes; netcheck reads at most 1 MiB (\(Files.maximumSize) bytes) from an exercise file or report"
+                return Localized(id: "file.error.tooLarge", ["size": Int(size), "limit": Files.maximumSize])
             }
         }
 
-        public var description: String { "cannot read \(path): \(reason)" }
+        /// `why` in English.
+        public var reason: String { why.en }
+
+        public var message: Localized { Localized(id: "cli.error.cannotRead", ["path": path, "reason": why]) }
+        public var description: String { message.en }
     }
 
     /// The whole of a small regular file as UTF-8 text (invalid bytes replaced): an exercise file or a report.

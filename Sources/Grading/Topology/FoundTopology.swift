@@ -1,5 +1,6 @@
 import Kernel
 import NetlinkWire
+import Localization
 
 extension Topology {
     /// What exists now in the exercise's namespaces, drawn like the exercise and marked against it: a namespace
@@ -14,9 +15,8 @@ extension Topology {
 
     static func found(_ expected: Namespace, exercise: Exercise, world: World) -> Namespace {
         guard let place = world.place(expected.name) else {
-            return Namespace(name: expected.name, interfaces: [], mark: .wrong, problems: [Localized(
-                en: "namespace \(expected.name) does not exist (`ip netns add \(expected.name)`)",
-                ja: "ネームスペース \(expected.name) がありません (`ip netns add \(expected.name)`)")])
+            return Namespace(name: expected.name, interfaces: [], mark: .wrong,
+                             problems: [Localized(id: "found.namespaceMissing", ["namespace": expected.name])])
         }
         let interfaces = expected.interfaces.map { found($0, in: place, spec: exercise.link(expected.name, $0.name), world: world) }
         return Namespace(name: expected.name, interfaces: interfaces, mark: .ok)
@@ -31,14 +31,13 @@ extension Topology {
             switch LinkCheck.elsewhereCause(name, expected: ns, world: world) {
             case let .linkInOtherNamespace(_, _, other)?:
                 let move = Cause.moveCommand(link: name, from: other, to: ns)
-                problem = Localized(en: "\(name) is in \(other), not in \(ns) (`\(move)`)",
-                                    ja: "\(name) は \(ns) ではなく \(other) にあります (`\(move)`)")
+                problem = Localized(id: "found.link.elsewhere", ["link": name, "found": other, "namespace": ns, "command": move])
             case let .linkCannotMove(_, kind, _, other)? where kind != Cause.loopbackKind:
                 let c = Cause.recreateCommands(link: name, kind: kind, from: other, to: ns)
-                problem = Localized(en: "\(name) is in \(other), not in \(ns); a \(kind) cannot change namespace: delete it and create it in \(ns) (`\(c[0])`, then `\(c[1])`)",
-                                    ja: "\(name) は \(ns) ではなく \(other) にあります。種類が \(kind) のデバイスはネームスペースを移せないので、削除して \(ns) に作り直してください (`\(c[0])` の後に `\(c[1])`)")
+                problem = Localized(id: "found.link.cannotMove", ["link": name, "found": other, "namespace": ns, "kind": kind,
+                                                                  "delete": c[0], "create": c[1]])
             default:
-                problem = Localized(en: "\(name) does not exist in \(ns)", ja: "\(ns) に \(name) がありません")
+                problem = Localized(id: "found.link.missing", ["link": name, "namespace": ns])
             }
             return Interface(name: name, kind: expected.kind, addresses: [], mac: nil, master: expected.master,
                              mark: .wrong, problems: [problem])
@@ -46,31 +45,26 @@ extension Topology {
         let actual = place.snapshot.addresses(on: link).filter { $0.scope == 0 }.map(\.prefix.cidr)
         var problems: [Localized] = []
         if let kind = expected.kind, link.kind != kind {
-            problems.append(Localized(en: "\(ns)/\(name) is a \(link.kind ?? "device without kind"), expected \(kind)",
-                                      ja: "\(ns) の \(name) は \(link.kind ?? "種類なし") で、\(kind) ではありません"))
+            problems.append(link.kind.map { Localized(id: "found.link.kind", ["namespace": ns, "link": name, "found": $0, "expected": kind]) }
+                            ?? Localized(id: "found.link.kind.none", ["namespace": ns, "link": name, "expected": kind]))
         }
         if spec?.up ?? true, !link.isUp {
             let up = inNamespace(ns, "ip link set \(name) up")
-            problems.append(Localized(en: "\(ns)/\(name) is down (`\(up)`)",
-                                      ja: "\(ns) の \(name) が DOWN です (`\(up)`)"))
+            problems.append(Localized(id: "found.link.down", ["namespace": ns, "link": name, "command": up]))
         }
         if let mac = expected.mac, link.mac?.description != mac {
-            let has = link.mac?.description ?? "none"
-            let hasJa = link.mac.map { "の MAC アドレスは \($0) で、\(mac) ではありません" } ?? "に MAC アドレスがありません (期待値 \(mac))"
-            problems.append(Localized(en: "\(ns)/\(name) has MAC \(has), expected \(mac)",
-                                      ja: "\(ns) の \(name) \(hasJa)"))
+            problems.append(link.mac.map { Localized(id: "found.link.mac", ["namespace": ns, "link": name, "found": $0, "expected": mac]) }
+                            ?? Localized(id: "found.link.mac.none", ["namespace": ns, "link": name, "expected": mac]))
         }
         let master = link.masterIndex.flatMap { place.snapshot.link(index: $0)?.name }
         if let bridge = expected.master, master != bridge {
             let attach = inNamespace(ns, "ip link set \(name) master \(bridge)")
-            problems.append(Localized(en: "\(ns)/\(name) is not a port of \(bridge) (`\(attach)`)",
-                                      ja: "\(ns) の \(name) が \(bridge) のポートではありません (`\(attach)`)"))
+            problems.append(Localized(id: "found.link.notPort", ["namespace": ns, "link": name, "bridge": bridge, "command": attach]))
         }
         for address in expected.addresses where !actual.contains(address) {
-            let has = actual.isEmpty ? "none" : actual.joined(separator: ", ")
-            let hasJa = actual.isEmpty ? "アドレスなし" : "あるのは \(actual.joined(separator: "、"))"
-            problems.append(Localized(en: "\(ns)/\(name) lacks \(address) (has \(has))",
-                                      ja: "\(ns) の \(name) に \(address) がありません (\(hasJa))"))
+            problems.append(actual.isEmpty
+                ? Localized(id: "found.address.none", ["namespace": ns, "link": name, "address": address])
+                : Localized(id: "found.address.other", ["namespace": ns, "link": name, "address": address, "found": Localized.list(actual)]))
         }
         return Interface(name: name, kind: link.kind, addresses: actual,
                          mac: expected.mac == nil ? nil : link.mac?.description, master: master,
@@ -88,8 +82,7 @@ extension Topology {
             guard let place = world.place(here.namespace), let link = place.snapshot.link(named: here.name) else { return nil }
             return (here, there, place, link)
         }).first else {
-            wire.problems = [Localized(en: "veth \(label): neither end is where the exercise puts it",
-                                       ja: "veth \(label): どちらの端も演習の場所にありません")]
+            wire.problems = [Localized(id: "found.veth.nowhere", ["pair": label])]
             return wire
         }
         let peer = VethPairCheck.actualPeer(of: link, in: place, world: world)
@@ -97,11 +90,10 @@ extension Topology {
             wire.mark = .ok
             return wire
         }
-        let other = peer.map { "\($0.link.name) (\($0.place.label))" }
-        let otherJa = peer.map { "の相手は \($0.place.label) の \($0.link.name) です" } ?? "の相手が見つかりません"
-        wire.problems = [Localized(
-            en: "veth \(label): \(here.name)'s peer is \(other ?? "not found"), expected \(there.name) (\(there.namespace))",
-            ja: "veth \(label): \(here.name) \(otherJa)。\(there.namespace) の \(there.name) のはずです")]
+        let names: [String: any MessageArgument] = ["pair": label, "link": here.name, "expected": there.name, "expectedNamespace": there.namespace]
+        wire.problems = [peer.map {
+            Localized(id: "found.veth.otherPeer", names.merging(["found": $0.link.name, "foundNamespace": $0.place.label]) { a, _ in a })
+        } ?? Localized(id: "found.veth.noPeer", names)]
         return wire
     }
 }

@@ -92,28 +92,27 @@ extension Topology {
 }
 
 extension Topology {
-    /// Every name, address, MAC and problem through `TerminalText.escape`, for `TopologyText` to draw: names found in
-    /// the learner's namespaces may hold terminal controls, and the boxes are measured on what is printed.
+    /// Every name, address and MAC through `TerminalText.escape`, for `TopologyText` to draw: names found in
+    /// the learner's namespaces may hold terminal controls, and the boxes are measured on what is printed. The
+    /// problems are escaped when they are printed, in the drawing's language.
     var printable: Topology {
         func e(_ s: String) -> String { TerminalText.escape(s) }
-        func e(_ l: Localized) -> Localized { Localized(en: e(l.en), ja: e(l.ja)) }
         func e(_ p: Endpoint) -> Endpoint { Endpoint(namespace: e(p.namespace), name: e(p.name)) }
         var t = self
         t.namespaces = namespaces.map { ns in
             var ns = ns
             ns.name = e(ns.name)
-            ns.problems = ns.problems.map(e)
             ns.interfaces = ns.interfaces.map { i in
                 var i = i
                 i.name = e(i.name); i.kind = i.kind.map(e); i.addresses = i.addresses.map(e); i.mac = i.mac.map(e)
-                i.master = i.master.map(e); i.problems = i.problems.map(e)
+                i.master = i.master.map(e)
                 return i
             }
             return ns
         }
         t.wires = wires.map { w in
             var w = w
-            w.a = e(w.a); w.b = e(w.b); w.problems = w.problems.map(e)
+            w.a = e(w.a); w.b = e(w.b)
             return w
         }
         return t

@@ -1,5 +1,6 @@
 import SafeText
 import Report
+import Localization
 
 /// Draws a topology as Graphviz DOT (`netcheck show ID --format dot | dot -Tsvg > topology.svg`): each
 /// namespace a cluster of interface nodes, each veth pair an edge labelled with both interface names, each
@@ -19,8 +20,8 @@ public struct TopologyDot {
                      "  edge [fontname=\"monospace\", fontsize=\"10\"];"]
         let expected = Topology(exercise: exercise)
         if let found {
-            lines += cluster("expected", label: text(en: "expected", ja: "演習の構成"), expected)
-            lines += cluster("found", label: text(en: "found now", ja: "現在の状態"), found)
+            lines += cluster("expected", label: text("topology.dot.expected"), expected)
+            lines += cluster("found", label: text("topology.dot.found"), found)
         } else {
             lines += body(expected, prefix: "", indent: "  ")
         }
@@ -40,7 +41,7 @@ public struct TopologyDot {
         for ns in topology.namespaces {
             lines.append(indent + "subgraph \(quote("cluster_\(prefix)\(ns.name)")) {")
             let title = ns.mark == .wrong && ns.interfaces.isEmpty
-                ? ns.name + text(en: " (does not exist)", ja: " (ありません)") : ns.name
+                ? Localized(id: "topology.dot.namespaceMissing", ["namespace": ns.name]).text(language) : ns.name
             lines.append(indent + "  label=\(quote(title));" + (ns.mark == .wrong ? " color=\"red\"; fontcolor=\"red\";" : ""))
             if ns.interfaces.isEmpty {
                 // An empty cluster is not drawn: an invisible node keeps it on the page.
@@ -96,5 +97,6 @@ public struct TopologyDot {
         return out
     }
 
-    func text(en: String, ja: String) -> String { language == .ja ? ja : en }
+    /// A message of the catalogues (`topology.*`) in the drawing's language.
+    func text(_ id: String) -> String { Localized(id: id).text(language) }
 }

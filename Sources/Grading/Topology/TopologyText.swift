@@ -1,5 +1,6 @@
 import SafeText
 import Report
+import Localization
 
 /// Draws a topology for a terminal: one box per namespace, left to right in declaration order, with a line per
 /// interface (`name  address/len  mac`, bridge ports indented under their bridge), veth pairs between adjacent
@@ -19,22 +20,23 @@ public struct TopologyText {
         if !description.isEmpty { lines.append(description) }
         if !exercise.steps.isEmpty {
             lines.append("")
-            lines.append(text(en: "Steps (check one with --step N):", ja: "ステップ (--step N で 1 つずつ確認できます):"))
+            lines.append(text("topology.steps"))
             for (n, step) in exercise.steps.enumerated() { lines.append("  \(n + 1). " + TerminalText.escape(step.title.text(language))) }
         }
         lines.append("")
         if let found {
-            lines.append(text(en: "Expected:", ja: "演習の構成:"))
+            lines.append(text("topology.expected"))
             lines += render(Topology(exercise: exercise))
             lines.append("")
-            lines.append(text(en: "Found now:", ja: "現在の状態:"))
+            lines.append(text("topology.found"))
             lines += render(found)
             lines.append("")
-            let problems = found.printable.problems
+            // What is wrong quotes the learner's names: escaped once it is in the report's language.
+            let problems = found.problems
             if problems.isEmpty {
-                lines.append("✓ " + text(en: "everything drawn matches the exercise", ja: "図の部分はすべて演習どおりです"))
+                lines.append("✓ " + text("topology.allMatch"))
             } else {
-                lines += problems.map { "✗ " + $0.text(language) }
+                lines += problems.map { "✗ " + TerminalText.escape($0.text(language)) }
             }
         } else {
             lines += render(Topology(exercise: exercise))
@@ -63,7 +65,7 @@ public struct TopologyText {
             columns.map { $0[row] }.joined().trimmingTrailingSpaces()
         }
         if !listed.isEmpty {
-            lines.append(text(en: "links:", ja: "リンク:"))
+            lines.append(text("topology.links"))
             for w in listed {
                 lines.append("  " + markText(w.mark) + "\(w.a.namespace)/\(w.a.name) ──── \(w.b.namespace)/\(w.b.name)")
             }
@@ -83,7 +85,7 @@ public struct TopologyText {
             return [(marked ? markText(i.mark) : "") + branch + i.name, i.addresses.joined(separator: " "), i.mac ?? ""]
         }
         if ns.mark == .wrong && ns.interfaces.isEmpty {
-            cells = [[text(en: "(does not exist)", ja: "(ありません)"), "", ""]]
+            cells = [[text("topology.namespaceMissing"), "", ""]]
         }
         let widths = (0..<3).map { c in cells.map { displayWidth($0[c]) }.max() ?? 0 }
         var body = cells.map { row in
@@ -148,7 +150,12 @@ public struct TopologyText {
         }
     }
 
-    func text(en: String, ja: String) -> String { language == .ja ? ja : en }
+    /// A message of the catalogues (`topology.*`) in the drawing's language.
+    func text(_ id: String) -> String { Localized(id: id).text(language) }
+
+    /// One of two texts, English or Japanese, in the drawing's language (for callers comparing with the drawing;
+    /// the drawing's own words are messages).
+    func text(en: String, ja: String) -> String { Localized(en: en, ja: ja).text(language) }
 }
 
 extension String {

@@ -1,5 +1,6 @@
 import Glibc
 import Probes
+import Localization
 
 /// Chapter 8's binary protocol, as the book's addserver.py speaks it: two SIGNED 32-bit big-endian integers in
 /// (`struct.unpack('!ii', …)`), their sum out as one SIGNED 64-bit big-endian integer (`struct.pack('!q', …)`),
@@ -34,33 +35,29 @@ enum AddTalk {
         return [UInt8(u >> 24), UInt8(u >> 16 & 0xff), UInt8(u >> 8 & 0xff), UInt8(u & 0xff)]
     }
 
-    static let protocolText = Localized(
-        en: "Read two signed 32-bit big-endian integers (8 bytes, `struct.unpack('!ii', data)`) and answer their sum as one signed 64-bit big-endian integer (8 bytes, `struct.pack('!q', result)`), as the book's addserver.py does.",
-        ja: "符号付き 32 ビット整数 (ビッグエンディアン) を 2 つ読み (8 バイト、`struct.unpack('!ii', data)`)、和を符号付き 64 ビット整数 (ビッグエンディアン、8 バイト、`struct.pack('!q', result)`) で返してください。本の addserver.py と同じです。")
+    static let protocolText = Localized(id: "service.sum.protocol")
 
     /// The verdict on what came back for `a + b` (`closed`: the server closed the connection before the deadline).
     static func judge(_ a: Int32, _ b: Int32, answer: [UInt8], closed: Bool) -> Talk {
         let want = Int64(a) + Int64(b)
-        let question = "\(a) + \(b)"
+        func text(_ id: String, _ more: [String: any MessageArgument] = [:]) -> Localized {
+            Localized(id: id, more.merging(["a": a, "b": b, "sum": want, "protocol": protocolText]) { x, _ in x })
+        }
         guard answer.count >= 8 else {
             let observed: Localized
             let hint: Localized
             switch (answer.count, closed) {
             case (0, true):
-                observed = Localized(en: "\(question): the server closed the connection without answering",
-                                     ja: "\(question): サーバーは答えずに接続を閉じました")
-                hint = Localized(en: "Did the server stop with an error? This sum (\(want)) needs 64 bits: `struct.pack('!i', …)` cannot hold it, `struct.pack('!q', …)` can. " + protocolText.en,
-                                 ja: "サーバーがエラーで止まっていないか確認してください。この和 (\(want)) には 64 ビットが必要で、`struct.pack('!i', …)` では表せません。`struct.pack('!q', …)` を使ってください。" + protocolText.ja)
+                observed = text("service.sum.observed.closed")
+                hint = text("service.sum.hint.closed")
             case (0, false):
-                observed = Localized(en: "\(question): no answer before the deadline", ja: "\(question): 時間内に答えがありません")
-                hint = Localized(en: "netcheck sent exactly 8 bytes and waits for 8: does the server read 8 bytes (not until the connection closes) and then answer? " + protocolText.en,
-                                 ja: "netcheck はちょうど 8 バイト送り、8 バイトの答えを待ちます。サーバーは 8 バイト読んだら (接続が閉じるのを待たずに) 答えているか確認してください。" + protocolText.ja)
+                observed = text("service.sum.observed.silent")
+                hint = text("service.sum.hint.silent")
             case (4, _):
-                observed = Localized(en: "\(question): 4 bytes came back, not 8", ja: "\(question): 返ってきたのは 8 バイトではなく 4 バイト")
-                hint = Localized(en: "The answer is a 64-bit integer, 8 bytes: pack it with `struct.pack('!q', result)`, not '!i'. " + protocolText.en,
-                                 ja: "答えは 64 ビット整数 (8 バイト) です。'!i' ではなく `struct.pack('!q', result)` で詰めてください。" + protocolText.ja)
+                observed = text("service.sum.observed.short", ["count": 4])
+                hint = text("service.sum.hint.thirtyTwoBits")
             default:
-                observed = Localized(en: "\(question): \(answer.count) bytes came back, not 8", ja: "\(question): 返ってきたのは 8 バイトではなく \(answer.count) バイト")
+                observed = text("service.sum.observed.short", ["count": answer.count])
                 hint = protocolText
             }
             return Talk(passed: false, observed: observed, hint: hint)
@@ -68,27 +65,20 @@ enum AddTalk {
         let bytes = Array(answer.prefix(8))
         let got = Int64(bitPattern: bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         if got == want {
-            return Talk(passed: true, observed: Localized(en: "\(question) = \(want): right, in 8 bytes, on one connection",
-                                                          ja: "\(question) = \(want): 1 つの接続で、8 バイトの正しい答えが返りました"))
+            return Talk(passed: true, observed: text("service.sum.observed.right"))
         }
-        let observed = Localized(en: "\(question) = \(want), the server answered \(got)", ja: "\(question) = \(want) のところ、サーバーの答えは \(got)")
+        let observed = text("service.sum.observed.wrong", ["answer": got])
         let littleAnswer = got.byteSwapped
         let swappedOperands = Int64(a.byteSwapped) + Int64(b.byteSwapped)
         if littleAnswer == want || got == swappedOperands || littleAnswer == swappedOperands {
-            return Talk(passed: false, observed: observed, hint: Localized(
-                en: "The byte order is wrong: numbers cross the network big-endian. Use '!' in the formats (`struct.unpack('!ii', data)`, `struct.pack('!q', result)`), or htonl/ntohl in C.",
-                ja: "バイトオーダーが違います。ネットワーク上の数値はビッグエンディアンです。フォーマットに '!' を付けてください (`struct.unpack('!ii', data)`、`struct.pack('!q', result)`)。C なら htonl/ntohl です。"))
+            return Talk(passed: false, observed: observed, hint: text("service.sum.hint.byteOrder"))
         }
         let unsignedSum = Int64(UInt32(bitPattern: a)) + Int64(UInt32(bitPattern: b))
         if got == unsignedSum {
-            return Talk(passed: false, observed: observed, hint: Localized(
-                en: "The numbers are read as unsigned: in the book's protocol they are signed, `struct.unpack('!ii', data)` (lower-case i), and so is the sum, `struct.pack('!q', result)`.",
-                ja: "数値を符号なしとして読んでいます。本のプロトコルでは符号付きです: `struct.unpack('!ii', data)` (小文字の i)、和も `struct.pack('!q', result)` です。"))
+            return Talk(passed: false, observed: observed, hint: text("service.sum.hint.unsigned"))
         }
         if got == Int64(Int32(truncatingIfNeeded: want)) || got == Int64(UInt32(truncatingIfNeeded: want)) {
-            return Talk(passed: false, observed: observed, hint: Localized(
-                en: "The sum was computed in 32 bits and overflowed: \(want) needs 64. Add as 64-bit integers (int64_t in C; Python's int does not overflow) and answer with `struct.pack('!q', result)`.",
-                ja: "和を 32 ビットで計算して桁あふれしています。\(want) には 64 ビットが必要です。64 ビット整数で足し (C なら int64_t。Python の int はあふれません)、`struct.pack('!q', result)` で返してください。"))
+            return Talk(passed: false, observed: observed, hint: text("service.sum.hint.overflow"))
         }
         return Talk(passed: false, observed: observed, hint: protocolText)
     }

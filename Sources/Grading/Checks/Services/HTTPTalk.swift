@@ -1,6 +1,7 @@
 import SafeText
 import Probes
 import Report
+import Localization
 
 /// Chapter 6: `GET / HTTP/1.0` on one connection, as the book types it into nc and as httpclient.py sends it.
 enum HTTPTalk {
@@ -20,25 +21,24 @@ enum HTTPTalk {
         let statusLine = cut(String(decoding: bytes.prefix { $0 != 0x0d && $0 != 0x0a }, as: UTF8.self))
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         let title = self.title(bytes).map(cut)
-        let seen = Localized(en: "\(statusLine.isEmpty ? "no answer" : statusLine); title: \(title.map { "\"\($0)\"" } ?? "none")",
-                             ja: "\(statusLine.isEmpty ? "応答なし" : statusLine)、\(title.map { "タイトルは「\($0)」" } ?? "タイトルなし")")
+        let seen = Localized(id: "http.observed", [
+            "reply": statusLine.isEmpty ? Localized(id: "http.observed.noAnswer") : Localized(statusLine),
+            "title": title.map { Localized(id: "http.observed.title", ["title": $0]) } ?? Localized(id: "http.observed.noTitle")])
         if status == 200 && title == spec.title { return Talk(passed: true, observed: seen) }
-        let start = spec.command.map { Localized(en: " Then start the server in that folder: `\($0)`.", ja: "そのフォルダでサーバーを起動してください: `\($0)`。") } ?? .empty
+        let start = spec.command.map { Localized(id: "http.hint.start", ["command": $0]) } ?? .empty
         let hint: Localized
         if status != 200 {
-            hint = Localized(en: "The server must answer GET / with 200: is index.html in the folder it serves?" + start.en,
-                             ja: "GET / に 200 を返す必要があります。配信するフォルダに index.html があるか確認してください。" + start.ja)
+            hint = Localized.join([Localized(id: "http.hint.status"), start], by: .sentences)
         } else if let entries = listing(bytes, title: title) {
             let near = entries.first { $0.lowercased().hasPrefix("index.") }
-            let holds = entries.isEmpty ? Localized(en: "the folder is empty", ja: "フォルダは空です")
-                : Localized(en: "the folder holds: \(entries.prefix(8).joined(separator: ", "))\(entries.count > 8 ? ", …" : "")",
-                            ja: "フォルダにあるのは \(entries.prefix(8).joined(separator: "、"))\(entries.count > 8 ? " など" : "") です")
-            let named = near.map { Localized(en: " \($0) is not index.html: the name must be exactly index.html.", ja: "\($0) は index.html ではありません。名前は正確に index.html にしてください。") } ?? .empty
-            hint = Localized(
-                en: "The server lists its folder instead of sending a page: index.html is not there (\(holds.en)).\(named.en) Write the page as the book does, `cat << 'EOF' > index.html` in /var/tmp/http-home." + start.en,
-                ja: "サーバーはページではなくフォルダの一覧を返しています。index.html がありません (\(holds.ja))。\(named.ja)本と同じように /var/tmp/http-home で `cat << 'EOF' > index.html` としてページを書いてください。" + start.ja)
+            let shown = Localized.list(Array(entries.prefix(8)))
+            let holds = entries.isEmpty ? Localized(id: "http.folder.empty")
+                : Localized(id: entries.count > 8 ? "http.folder.holds.more" : "http.folder.holds", ["entries": shown])
+            let named = near.map { Localized(id: "http.hint.notIndex", ["name": $0]) } ?? .empty
+            hint = Localized.join([Localized(id: "http.hint.listing", ["holds": holds]), named, Localized(id: "http.hint.writePage"), start],
+                                  by: .sentences)
         } else {
-            hint = Localized(en: "The page's <title> must be \"\(spec.title ?? "")\".", ja: "ページの <title> は「\(spec.title ?? "")」にしてください。")
+            hint = Localized(id: "http.hint.title", ["title": spec.title ?? ""])
         }
         return Talk(passed: false, observed: seen, hint: hint)
     }

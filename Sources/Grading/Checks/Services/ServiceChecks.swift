@@ -1,6 +1,7 @@
 import Kernel
 import NetlinkWire
 import Packets
+import Localization
 
 /// Chapters 5, 6 and 8: the learner's servers, found with NETLINK_SOCK_DIAG (`ss -tuanp`) before netcheck talks
 /// to anything, then judged by talking to them once from inside their namespace (ServiceTalks).
@@ -9,8 +10,7 @@ enum ServiceChecks {
 
     static func evaluateBound(_ spec: ServiceSpec, probes: ProbeResults, world: World) -> Verdict {
         let proto = spec.transport.rawValue.uppercased()
-        let expected = Localized(en: "a \(proto) socket bound to \(spec.address):\(spec.port) (or to 0.0.0.0)",
-                                 ja: "\(spec.address):\(spec.port) (または 0.0.0.0) に \(proto) のソケットがある")
+        let expected = Localized(id: "service.bound.expected", ["protocol": proto, "address": "\(spec.address):\(spec.port)"])
         guard world.place(spec.namespace) != nil else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace)) }
         guard let read = probes.sockets[spec.namespace] else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace)) }
         let state: ServiceState
@@ -23,13 +23,11 @@ enum ServiceChecks {
         }
         if let connected = state.connectedUDP {
             let peer = "\(connected.peerAddress ?? "?"):\(connected.peerPort ?? 0)"
-            return .pass(expected, observed: Localized(
-                en: "\(describe(connected)), connected to \(peer): it takes datagrams from that sender only, as `nc -u -l` does after its first one",
-                ja: "\(describe(connected))。\(peer) に接続済みで、その送信元からのデータグラムだけを受け取ります (`nc -u -l` は最初のデータグラムの後そうなります)"))
+            return .pass(expected, observed: Localized(id: "service.bound.observed.connected", ["socket": describe(connected), "peer": peer]))
         }
         let onPort = state.onPort
-        return .fail(expected, observed: Localized(en: onPort.isEmpty ? "nothing on port \(spec.port)" : onPort.map(describe).joined(separator: ", "),
-                                                   ja: onPort.isEmpty ? "\(spec.port) 番ポートには何もありません" : onPort.map(describe).joined(separator: "、")),
+        return .fail(expected, observed: onPort.isEmpty ? Localized(id: "service.bound.observed.nothing", ["port": spec.port])
+                                                        : Localized.list(onPort.map(describe)),
                      hint: boundHint(state))
     }
 
@@ -40,12 +38,15 @@ enum ServiceChecks {
         return text + (s.process.map { " (\($0))" } ?? "")
     }
 
-    /// The book's command that starts the server, as a sentence to append.
+    /// The book's command that starts the server, as a sentence to append (`then`).
     static func start(_ spec: ServiceSpec, again: Bool = false) -> Localized {
         guard let command = spec.command else { return .empty }
-        return again
-            ? Localized(en: " Start it again: `\(command)`.", ja: "もう一度起動してください: `\(command)`。")
-            : Localized(en: " Start it as the book does: `\(command)`.", ja: "本のとおりに起動してください: `\(command)`。")
+        return Localized(id: again ? "service.start.again" : "service.start", ["command": command])
+    }
+
+    /// `sentence`, then the book's command that starts the server, when there is one.
+    static func then(_ sentence: Localized, _ spec: ServiceSpec, again: Bool = false) -> Localized {
+        Localized.join([sentence, start(spec, again: again)], by: .sentences)
     }
 
     /// Says what is wrong with what is (or is not) there: a server that served someone and stopped, another
@@ -55,41 +56,31 @@ enum ServiceChecks {
         let onPort = state.onPort
         if let accepted = state.accepted {
             let peer = "\(accepted.peerAddress ?? "?"):\(accepted.peerPort ?? 0)"
-            let who = accepted.process ?? "the server"
-            return Localized(
-                en: "\(who) accepted a connection from \(peer) and no longer listens: a server such as `nc -l` serves one connection. End that client (Ctrl-C in its terminal); netcheck connects by itself." + start(spec, again: true).en,
-                ja: "\(who) は \(peer) からの接続を受け付けたので、もう待ち受けていません。`nc -l` のようなサーバーは 1 回の接続しか受けません。そのクライアントを終了してください (その端末で Ctrl-C)。netcheck は自分で接続します。" + start(spec, again: true).ja)
+            let who = accepted.process.map(Localized.init) ?? Localized(id: "service.who.accepted")
+            return then(Localized(id: "service.bound.hint.accepted", ["who": who, "peer": peer]), spec, again: true)
         }
         let listeners = onPort.filter(\.isListening)
         if let v6 = listeners.first(where: { $0.isIPv6 }) {
             if v6.address == "::" && v6.v6Only == true {
-                return Localized(en: "It listens on [::] with IPV6_V6ONLY set, so it takes IPv6 only; netcheck, like the book, connects to \(spec.address). Bind \(spec.address) (or 0.0.0.0), or leave IPV6_V6ONLY unset." + start(spec).en,
-                                 ja: "IPV6_V6ONLY を付けた [::] で待ち受けているので IPv6 しか受けません。本と同じく netcheck は \(spec.address) に接続します。\(spec.address) (または 0.0.0.0) にバインドするか、IPV6_V6ONLY を外してください。" + start(spec).ja)
+                return then(Localized(id: "service.bound.hint.v6only", ["address": spec.address]), spec)
             }
-            return Localized(en: "It listens on \(v6.address) only (IPv6); netcheck, like the book, connects to \(spec.address)." + start(spec).en,
-                             ja: "\(v6.address) (IPv6) だけで待ち受けています。本と同じく netcheck は \(spec.address) に接続します。" + start(spec).ja)
+            return then(Localized(id: "service.bound.hint.v6", ["found": v6.address, "address": spec.address]), spec)
         }
         if let other = listeners.first {
-            return Localized(en: "It is bound to \(other.address), not to \(spec.address) or 0.0.0.0." + start(spec).en,
-                             ja: "\(spec.address) や 0.0.0.0 ではなく \(other.address) にバインドされています。" + start(spec).ja)
+            return then(Localized(id: "service.bound.hint.otherAddress", ["found": other.address, "address": spec.address]), spec)
         }
         let sockets = state.sockets.filter(\.isListening)
         if let other = sockets.first(where: { $0.port == spec.port }) {
-            let flag = spec.transport == .udp ? "-u" : "no -u"
-            let flagJa = spec.transport == .udp ? "nc に -u を付けます" : "nc に -u は付けません"
-            return Localized(en: "\(describe(other)) listens on that port, but the exercise is \(spec.transport.rawValue.uppercased()) (nc: \(flag))." + start(spec).en,
-                             ja: "そのポートでは \(describe(other)) が待ち受けていますが、この演習は \(spec.transport.rawValue.uppercased()) です (\(flagJa))。" + start(spec).ja)
+            let id = spec.transport == .udp ? "service.bound.hint.otherProtocol.udp" : "service.bound.hint.otherProtocol.tcp"
+            return then(Localized(id: id, ["socket": describe(other)]), spec)
         }
         if let near = sockets.first(where: { $0.transport == state.transport && $0.port != spec.port }) {
-            return Localized(en: "Nothing listens on \(spec.port), but \(describe(near)) does: a typo in the port?" + start(spec).en,
-                             ja: "\(spec.port) 番では誰も待ち受けていませんが、\(describe(near)) があります。ポート番号を打ち間違えていませんか。" + start(spec).ja)
+            return then(Localized(id: "service.bound.hint.otherPort", ["port": spec.port, "socket": describe(near)]), spec)
         }
         if let seconds = state.secondsSinceLastConnection {
-            return Localized(
-                en: "Nothing listens on \(spec.label) now, but a connection to it ended \(seconds) s ago (netcheck's last run, or your client): a server that serves one connection and exits, as the book's does, must be started again before each check." + start(spec, again: true).en,
-                ja: "\(spec.label) では今は誰も待ち受けていませんが、\(seconds) 秒前にそこへの接続が終わっています (前回の netcheck かあなたのクライアント)。本のサーバーのように 1 回の接続で終了するサーバーは、チェックのたびに起動し直す必要があります。" + start(spec, again: true).ja)
+            return then(Localized(id: "service.bound.hint.recent", ["service": spec.label, "seconds": seconds]), spec, again: true)
         }
-        return Localized(en: "Nothing listens on \(spec.label)." + start(spec).en, ja: "\(spec.label) で待ち受けているものがありません。" + start(spec).ja)
+        return then(Localized(id: "service.bound.hint.nothing", ["service": spec.label]), spec)
     }
 
     // MARK: talk
@@ -107,9 +98,8 @@ enum ServiceChecks {
             }
         } else if talk.refused {
             let bound = evaluateBound(spec, probes: probes, world: world)
-            let hint = bound.status == .fail ? bound.hint : Localized(
-                en: "A socket was there before netcheck talked to it, but the \(spec.transport == .udp ? "datagram" : "connection") was refused: did the server stop in the meantime?" + start(spec, again: true).en,
-                ja: "netcheck が話しかける前にはソケットがありましたが、\(spec.transport == .udp ? "データグラム" : "接続") は拒否されました。その間にサーバーが止まっていないか確認してください。" + start(spec, again: true).ja)
+            let hint = bound.status == .fail ? bound.hint
+                : then(Localized(id: spec.transport == .udp ? "service.talk.hint.refused.udp" : "service.talk.hint.refused.tcp"), spec, again: true)
             verdict = .fail(expected, observed: talk.observed, hint: hint)
         } else {
             verdict = .fail(expected, observed: talk.observed, hint: talk.hint ?? spec.hint ?? Layer2.watchHint)
@@ -127,18 +117,14 @@ enum ServiceChecks {
     /// serving it (`nc -l`, the book's echoserver.py and addserver.py), or `nc -u -l` now connected to netcheck.
     static func servedNote(_ before: ServiceState, after: [SocketEntry], sourcePort: UInt16?) -> Localized? {
         let spec = before.spec
-        let who = before.listener?.process.map { "\($0)" } ?? "the server"
-        let whoJa = before.listener?.process ?? "サーバー"
+        let who = before.listener?.process.map(Localized.init) ?? Localized(id: "service.who.served")
         if before.stoppedListening(after: after) {
-            return Localized(
-                en: "\(who) served netcheck's connection and stopped listening, as the book's server does: that is a pass. Start it again before the next check or your own client\(spec.command.map { ": `\($0)`" } ?? "")." ,
-                ja: "\(whoJa) は netcheck の接続に応えて待ち受けを終えました。本のサーバーと同じ動きで、合格です。次のチェックや自分のクライアントの前に、もう一度起動してください\(spec.command.map { ": `\($0)`" } ?? "")。")
+            guard let command = spec.command else { return Localized(id: "service.note.stopped", ["who": who]) }
+            return Localized(id: "service.note.stopped.command", ["who": who, "command": command])
         }
         if let connected = before.connectedToNetcheck(after: after, sourcePort: sourcePort) {
             let peer = "\(connected.peerAddress ?? "?"):\(connected.peerPort ?? 0)"
-            return Localized(
-                en: "\(who) is now connected to netcheck's \(peer) (`nc -u -l` keeps talking to the first sender it hears): that is a pass, and netcheck can check it again, but your own `nc -u` client will get \"port unreachable\" until you restart it." + start(spec, again: true).en,
-                ja: "\(whoJa) は netcheck の \(peer) と接続した状態になりました (`nc -u -l` は最初に受け取った送信元とだけやり取りします)。合格で、netcheck は何度でもチェックできますが、自分の `nc -u` クライアントは再起動するまで \"port unreachable\" になります。" + start(spec, again: true).ja)
+            return then(Localized(id: "service.note.connected", ["who": who, "peer": peer]), spec, again: true)
         }
         return nil
     }

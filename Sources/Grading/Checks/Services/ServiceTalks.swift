@@ -2,6 +2,7 @@ import Glibc
 import Kernel
 import NetlinkWire
 import Probes
+import Localization
 
 /// What talking to a service gave: whether it behaved, what was seen, and (when it did not) why.
 struct Talk: Sendable {
@@ -58,11 +59,8 @@ enum ServiceTalks {
         }
         switch outcome {
         case .delivered:
-            let observed = posing.map {
-                Localized(en: "a 14-byte datagram from \($0), the one peer the socket is connected to, was delivered (no port unreachable)",
-                          ja: "ソケットの接続相手である \($0) から送った 14 バイトのデータグラムが届きました (port unreachable は返りません)")
-            } ?? Localized(en: "a 14-byte datagram was delivered (no port unreachable)",
-                           ja: "14 バイトのデータグラムが届きました (port unreachable は返りません)")
+            let observed = posing.map { Localized(id: "service.datagram.observed.posing", ["peer": $0]) }
+                ?? Localized(id: "service.datagram.observed")
             return Talk(passed: true, observed: observed, sourcePort: sourcePort)
         case .refused:
             return Talk(passed: false, observed: Localized("ICMP \(spec.address) udp port \(spec.port) unreachable"), refused: true,
@@ -103,8 +101,8 @@ enum ServiceTalks {
         if let e = c.send(greeting, until: deadline) { return Talk(passed: false, observed: Localized("send: \(String(cString: strerror(e)))")) }
         let pending = c.unacknowledged(until: deadline)
         return pending == 0
-            ? Talk(passed: true, observed: Localized(en: "connected (three-way handshake) and 14 bytes acknowledged", ja: "接続でき (3 ウェイハンドシェイク)、14 バイトに ACK が返りました"))
-            : Talk(passed: false, observed: Localized(en: "\(pending) of 14 bytes never acknowledged", ja: "14 バイト中 \(pending) バイトに ACK が返りません"))
+            ? Talk(passed: true, observed: Localized(id: "service.connect.observed"))
+            : Talk(passed: false, observed: Localized(id: "service.connect.observed.unacknowledged", ["count": pending]))
     }
 
     /// Three messages on one connection, the last larger than a segment: each must come back whole.
@@ -116,19 +114,13 @@ enum ServiceTalks {
             if let e = c.send(message, until: deadline) { return Talk(passed: false, observed: Localized("send: \(String(cString: strerror(e)))")) }
             let (back, closed) = c.receive(atLeast: message.count, until: deadline)
             guard back.count >= message.count, Array(back.prefix(message.count)) == message else {
-                let what = closed ? "the connection was closed" : "timed out"
+                let why = back.count >= message.count ? "service.echo.different" : closed ? "service.echo.closed" : "service.echo.timeout"
                 return Talk(passed: false, observed: Localized(
-                    en: "message \(i + 1) (\(message.count) bytes): \(back.count) bytes came back, \(back.count >= message.count ? "different" : what)",
-                    ja: "\(i + 1) 番目のメッセージ (\(message.count) バイト): 返ってきたのは \(back.count) バイト (\(back.count >= message.count ? "内容が違います" : (closed ? "接続が閉じられました" : "時間切れ")))"),
-                            hint: i == 2 && back.count < message.count
-                                ? Localized(en: "Short messages come back but a long one does not: read in a loop until everything is echoed (one recv() is not one message).",
-                                            ja: "短いメッセージは返りますが長いものが返りません。すべて返すまでループで読み書きしてください (recv() 1 回が 1 メッセージとは限りません)。")
-                                : Localized(en: "An echo server sends back exactly what it receives, byte for byte, for as long as the connection lasts.",
-                                            ja: "エコーサーバーは接続が続くかぎり、受け取ったバイト列をそのまま返します。"))
+                    id: "service.echo.observed.wrong", ["number": i + 1, "size": message.count, "count": back.count, "why": Localized(id: why)]),
+                            hint: Localized(id: i == 2 && back.count < message.count ? "service.echo.hint.loop" : "service.echo.hint"))
             }
             total += message.count
         }
-        return Talk(passed: true, observed: Localized(en: "3 messages echoed on one connection, \(total) bytes, the last larger than a segment",
-                                                      ja: "1 つの接続で 3 つのメッセージ、計 \(total) バイトがそのまま返りました (最後は 1 セグメントより大きい)"))
+        return Talk(passed: true, observed: Localized(id: "service.echo.observed", ["total": total]))
     }
 }
