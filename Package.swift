@@ -57,7 +57,7 @@ let package = Package(
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'
         // reports (ReportGoldenTests). Both read by path.
         .testTarget(name: "IntegrationTests", dependencies: [
-            "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport",
+            "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport", "Grading",
         ], exclude: ["Book", "Golden"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),

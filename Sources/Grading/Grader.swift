@@ -34,9 +34,16 @@ public struct Grader {
         return .nanoseconds(max(0, left - min(150_000_000, left / 4)))
     }
 
-    /// Runs every check of `plan` and returns them in plan order, still in both languages.
-    public func verdicts(_ plan: Plan) -> [(check: PlannedCheck, verdict: Verdict)] {
-        let world = World(namespaces: exercise.namespaces)
+    /// What a run saw: the inventory of the learner's namespaces and what the probes sent and caught.
+    public struct Observation {
+        public let world: World
+        var probes: ProbeResults
+    }
+
+    /// Inspects the namespaces and probes them (the only part of a run that touches the network): the inventory,
+    /// read through `inspector`, and what the probes saw.
+    public func observe(_ plan: Plan, inspector: Inspector = LiveInspector()) -> Observation {
+        let world = World(namespaces: exercise.namespaces, inspector: inspector)
         world.deadline = deadline
         var timeout = Duration.milliseconds(probeTimeoutMs)
         var cutShort = false
@@ -46,16 +53,51 @@ public struct Grader {
         var probes = probing.run()
         probes.timeoutMs = Int(Monotonic.milliseconds(timeout))
         probes.timeoutCutByDeadline = cutShort
-        return plan.checks.map { check in
-            (check, evaluate(check, world: world, probes: probes))
-        }
+        return Observation(world: world, probes: probes)
     }
+
+    /// Every check of `plan` judged from what was observed, in plan order, still in both languages: a function of
+    /// the exercise, the inventory and the probes' results alone (the inventory answers what a diagnosis asks, from
+    /// the kernel or from a recording).
+    public func judge(_ plan: Plan, _ observation: Observation) -> [(check: PlannedCheck, verdict: Verdict)] {
+        plan.checks.map { check in (check, evaluate(check, world: observation.world, probes: observation.probes)) }
+    }
+
+    /// Runs every check of `plan` and returns them in plan order, still in both languages.
+    public func verdicts(_ plan: Plan) -> [(check: PlannedCheck, verdict: Verdict)] { judge(plan, observe(plan)) }
 
     public func verdicts() -> [(check: PlannedCheck, verdict: Verdict)] { verdicts(Plan(exercise: exercise)) }
 
     /// The report in one language, with the run's duration counted from `startedAt` (CLOCK_MONOTONIC ns).
     /// `step`: only that step's checks (1-based); nil: the end state, and which step the learner has reached.
     public func report(language: Language, step: Int? = nil, startedAt: UInt64 = Grader.monotonicNanoseconds()) -> Report {
+        report(language: language, step: step, startedAt: startedAt, recording: nil)
+    }
+
+    /// The report, and the run recorded (`netcheck check --record`): every answer of the inspector and what the
+    /// probes saw, for `report(replaying:)` to judge again.
+    public func recordedReport(language: Language, startedAt: UInt64 = Grader.monotonicNanoseconds()) -> (Report, RunRecording) {
+        let recorder = RecordingInspector(LiveInspector())
+        var kept: Observation?
+        let report = self.report(language: language, step: nil, startedAt: startedAt, recording: (recorder, { kept = $0 }))
+        let recording = RunRecording(exercise: exercise.id, askedFor: (askedFor ?? exercise).id, answers: recorder.answers,
+                                     probes: kept!.probes, durationMs: report.durationMs)
+        return (report, recording)
+    }
+
+    /// The report of a recorded run, judged again from the recording alone: no root, no kernel, no network. The
+    /// questions the recording could not answer (the code asked something the recorded run did not) are returned too.
+    public func report(language: Language, replaying recording: RunRecording) -> (report: Report, unanswered: [String]) {
+        let inspector = RecordedInspector(recording)
+        let world = World(namespaces: exercise.namespaces, inspector: inspector)
+        let observation = Observation(world: world, probes: recording.probes)
+        var report = self.report(language: language, step: nil, startedAt: 0, recording: nil, replay: observation)
+        report.durationMs = recording.durationMs
+        return (report, inspector.unanswered)
+    }
+
+    func report(language: Language, step: Int?, startedAt: UInt64, recording: (Inspector, (Observation) -> Void)?,
+                replay: Observation? = nil) -> Report {
         func result(_ check: PlannedCheck, _ verdict: Verdict) -> CheckResult {
             CheckResult(id: check.id, title: check.title.text(language), status: verdict.status,
                         expected: verdict.expected.text(language), observed: verdict.observed.text(language),
@@ -63,13 +105,15 @@ public struct Grader {
                         note: verdict.note?.text(language))
         }
         let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)
-        let all = verdicts(plan).map { (check: $0.check, result: result($0.check, $0.verdict)) }
+        let observation = replay ?? observe(plan, inspector: recording?.0 ?? LiveInspector())
+        let all = judge(plan, observation).map { (check: $0.check, result: result($0.check, $0.verdict)) }
+        recording?.1(observation)
         var title = (askedFor ?? exercise).title.text(language)
         if let step {
             let stepTitle = exercise.steps[step - 1].title.text(language)
             title = Localized(id: "report.title.step", ["title": title, "step": step, "stepTitle": stepTitle]).text(language)
         }
-        let elapsed = Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000)
+        let elapsed = replay == nil ? Int((Grader.monotonicNanoseconds() - startedAt) / 1_000_000) : 0
         var report = Report(exercise: (askedFor ?? exercise).id, title: title, checks: all.filter { !$0.check.stepOnly || step != nil }.map(\.result),
                             durationMs: elapsed, netcheckVersion: Netcheck.version)
         if askedFor != nil {

@@ -66,13 +66,13 @@ struct Probing {
         for check in plan.checks {
             switch check.kind {
             case .reachability(let spec):
-                guard let place = world.place(spec.from) else { continue }
+                guard let place = world.livePlace(spec.from) else { continue }
                 pingIDs.append(check.id)
-                requests.append(EchoRequest(namespace: place.namespace, source: spec.source, destination: spec.to))
+                requests.append(EchoRequest(namespace: place.handle, source: spec.source, destination: spec.to))
             case .nat(let spec) where spec.port == nil:
-                guard let place = world.place(spec.from) else { continue }
+                guard let place = world.livePlace(spec.from) else { continue }
                 pingIDs.append(check.id)
-                requests.append(EchoRequest(namespace: place.namespace, source: nil, destination: spec.to))
+                requests.append(EchoRequest(namespace: place.handle, source: nil, destination: spec.to))
             default:
                 continue
             }
@@ -111,7 +111,7 @@ struct Probing {
         // deadline: six silent servers take one timeout, not six. Their captures on lo are still open, and are
         // read once the conversations are over.
         let talks = plan.checks.compactMap { check -> (id: String, spec: ServiceSpec, place: World.Place)? in
-            guard case .serviceTalk(let spec) = check.kind, let place = world.place(spec.namespace) else { return nil }
+            guard case .serviceTalk(let spec) = check.kind, let place = world.livePlace(spec.namespace) else { return nil }
             return (check.id, spec, place)
         }
         if !talks.isEmpty {
@@ -145,20 +145,20 @@ struct Probing {
     func captures(for check: PlannedCheck, results: inout ProbeResults) -> [PlannedCapture] {
         switch check.kind {
         case let .frames(ping, spec, frame):
-            guard let id = results.identifiers[ping], let place = world.place(frame.namespace) else { return [] }
-            return [PlannedCapture(key: check.id, request: .init(interface: frame.link, namespace: place.namespace,
+            guard let id = results.identifiers[ping], let place = world.livePlace(frame.namespace) else { return [] }
+            return [PlannedCapture(key: check.id, request: .init(interface: frame.link, namespace: place.handle,
                                                                  filter: Self.echoFilter(identifier: id)),
                                    injector: false, make: { capture, _ in Self.framesWatcher(spec, capture: capture) })]
         case .arp(let spec):
-            guard let place = world.place(spec.namespace) else { return [] }
+            guard let place = world.livePlace(spec.namespace) else { return [] }
             let mac = place.snapshot.link(named: spec.link)?.mac
-            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
+            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.handle,
                                                                  filter: Self.arpFilter(spec, from: mac)),
                                    injector: true, make: { capture, injector in
                                        Self.arpWatcher(spec, in: place, capture: capture, injector: injector!) })]
         case .nat(let spec):
-            guard let inside = world.place(spec.inside.namespace), let outside = world.place(spec.outside.namespace),
-                  let from = world.place(spec.from) else { return [] }
+            guard let inside = world.livePlace(spec.inside.namespace), let outside = world.livePlace(spec.outside.namespace),
+                  let from = world.livePlace(spec.from) else { return [] }
             let filter: String
             var send: (() throws -> Void)?
             if let port = spec.port {
@@ -173,24 +173,24 @@ struct Probing {
             let wantAnswer = spec.port != nil
             return [
                 PlannedCapture(key: ProbeResults.insideKey(check.id),
-                               request: .init(interface: spec.inside.name, namespace: inside.namespace, filter: filter),
+                               request: .init(interface: spec.inside.name, namespace: inside.handle, filter: filter),
                                injector: false, make: { capture, _ in Self.exchangeWatcher(capture, tcp: wantAnswer) }),
                 PlannedCapture(key: ProbeResults.outsideKey(check.id),
-                               request: .init(interface: spec.outside.name, namespace: outside.namespace, filter: filter),
+                               request: .init(interface: spec.outside.name, namespace: outside.handle, filter: filter),
                                injector: false, make: { capture, _ in Self.exchangeWatcher(capture, tcp: wantAnswer, onStart: send) }),
             ]
         case .serviceTalk(let spec) where spec.talk == .datagram || spec.talk == .connect:
-            guard let place = world.place(spec.namespace) else { return [] }
+            guard let place = world.livePlace(spec.namespace) else { return [] }
             // `tcpdump -i lo`, as the book watches it; satisfied at once: the conversation comes after the pings.
-            return [PlannedCapture(key: check.id, request: .init(interface: "lo", namespace: place.namespace,
+            return [PlannedCapture(key: check.id, request: .init(interface: "lo", namespace: place.handle,
                                                                  filter: "\(spec.transport.rawValue) port \(spec.port) or icmp"),
                                    injector: false, make: { capture, _ in Watcher(capture: capture, satisfied: true, examine: { .init(DecodedFrame($0)) }) })]
         case .dhcpOffer(let spec):
-            guard let place = world.place(spec.client) else { return [] }
+            guard let place = world.livePlace(spec.client) else { return [] }
             var rng = SystemRandomNumberGenerator()
             let xid = UInt32.random(in: 1...UInt32.max, using: &rng)
             results.dhcpTransactions[check.id] = xid
-            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.namespace,
+            return [PlannedCapture(key: check.id, request: .init(interface: spec.link, namespace: place.handle,
                                                                  filter: Self.dhcpFilter(xid: xid)),
                                    injector: true, make: { capture, injector in
                                        Self.dhcpWatcher(xid: xid, mac: Self.dhcpClientMAC(spec), capture: capture, injector: injector!,
@@ -210,7 +210,7 @@ struct Probing {
         if case .success(.route(_, _, let preferred, _)) = world.lookup(from, to: spec.to) { source = preferred } else { source = nil }
         return {
             guard let source else { throw KernelError("ip route get \(spec.to)", namespace: from.label, errno: ENETUNREACH) }
-            if let errno = try TCPSyn.send(from: from.namespace, source: source, sourcePort: sourcePort, to: spec.to, port: port) {
+            if let errno = try TCPSyn.send(from: from.handle, source: source, sourcePort: sourcePort, to: spec.to, port: port) {
                 throw KernelError("send TCP SYN to \(spec.to):\(port)", namespace: from.label, errno: errno)
             }
         }

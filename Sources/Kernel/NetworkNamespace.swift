@@ -14,7 +14,11 @@ public final class NetworkNamespace: @unchecked Sendable, CustomStringConvertibl
     public let identity: Identity
     let fd: Int32
 
-    public struct Identity: Hashable, Sendable { public var device: UInt64; public var inode: UInt64 }
+    public struct Identity: Hashable, Sendable {
+        public var device: UInt64
+        public var inode: UInt64
+        public init(device: UInt64, inode: UInt64) { self.device = device; self.inode = inode }
+    }
 
     /// The directory `ip netns` keeps its names in.
     public static let directory = "/run/netns"

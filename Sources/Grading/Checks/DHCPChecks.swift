@@ -58,7 +58,7 @@ enum DHCPOfferCheck {
                 return cause
             }
         }
-        if let server = world.place(spec.server), let ports = try? server.namespace.boundUDPPorts(), !ports.contains(67) {
+        if let server = world.place(spec.server), let ports = try? world.boundUDPPorts(server).get(), !ports.contains(67) {
             return .dhcpServerNotRunning(namespace: spec.server, command: spec.serverCommand)
         }
         return .dhcpServerSilent(namespace: spec.server, link: spec.link, command: spec.serverCommand)

@@ -10,9 +10,12 @@ struct DecodedFrame {
     /// Why the frame could not be decoded, when it could not.
     var failure: String?
     var wireLength: Int
+    /// The bytes as captured, for a recording of the run.
+    var bytes: [UInt8]
 
     init(_ captured: CapturedFrame) {
         wireLength = captured.wireLength
+        bytes = captured.bytes
         do { frame = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength) } catch {
             frame = nil
             failure = "\(error)"

@@ -19,7 +19,7 @@ enum VethPairCheck {
             return .skipped(expected, reason: SkipReason.linkMissing(peer.namespace, peer.name, check: "\(peer.namespace).link.\(peer.name)"))
         }
         let found = actualPeer(of: linkA, in: a, world: world)
-        if let found, found.place.namespace.identity == b.namespace.identity, found.link.index == linkB.index {
+        if let found, found.place.identity == b.identity, found.link.index == linkB.index {
             return .pass(expected, observed: Localized(
                 id: "veth.observed", ["link": spec.name, "peer": peer.name, "peerNamespace": peer.namespace, "index": "\(linkB.index)"]))
         }
@@ -34,7 +34,7 @@ enum VethPairCheck {
             return place.snapshot.link(index: index).map { (place, $0) }
         }
         for candidate in world.places + world.otherPlaces {
-            guard candidate.namespace.identity != place.namespace.identity,
+            guard candidate.identity != place.identity,
                   let id = world.namespaceID(place, of: candidate), id == nsid else { continue }
             return candidate.snapshot.link(index: index).map { (candidate, $0) }
         }

@@ -34,7 +34,7 @@ struct PathWalk {
         case .unknown: return nil
         case .arrived(let far, let effectiveSource):
             guard let back = effectiveSource ?? source else { return nil }
-            if far.namespace.identity == start.namespace.identity { return nil }
+            if far.identity == start.identity { return nil }
             if case .blocked(let cause) = walk(from: far, source: nil, to: back, leg: .back) { return cause }
             return nil
         }
@@ -46,7 +46,7 @@ struct PathWalk {
         var effectiveSource = source
         for hop in 0..<16 {
             if current.snapshot.link(owning: destination) != nil { return .arrived(current, source: effectiveSource) }
-            guard seen.insert(current.namespace.identity).inserted else { return .unknown }
+            guard seen.insert(current.identity).inserted else { return .unknown }
             let lookup: RouteLookup
             switch world.lookup(current, to: destination, from: hop == 0 ? source : nil) {
             case .failure: return .unknown
@@ -66,7 +66,7 @@ struct PathWalk {
                 if let cause = linkCause(link, in: current) { return .blocked(cause) }
             }
             let nextHop = gateway ?? destination
-            guard let next = world.owners(of: nextHop).first(where: { $0.place.namespace.identity != current.namespace.identity })?.place else {
+            guard let next = world.owners(of: nextHop).first(where: { $0.place.identity != current.identity })?.place else {
                 if let cause = addressCause(for: nextHop) { return .blocked(cause) }
                 if let gateway {
                     let route = world.matchingRoute(current, to: destination).map { $0.destination.description }
@@ -95,7 +95,7 @@ struct PathWalk {
     /// that is not a port of the bridge (`ip link set NAME master BRIDGE`).
     func segmentCause(from a: (place: World.Place, link: Link), to b: (place: World.Place, link: Link)) -> Cause? {
         guard let peer = VethPairCheck.actualPeer(of: a.link, in: a.place, world: world) else { return nil }
-        if peer.place.namespace.identity == b.place.namespace.identity && peer.link.index == b.link.index { return nil }
+        if peer.place.identity == b.place.identity && peer.link.index == b.link.index { return nil }
         guard let bridgeIndex = peer.link.masterIndex, let bridge = peer.place.snapshot.link(index: bridgeIndex) else {
             if let spec = exercise.link(peer.place.label, peer.link.name), let master = spec.master {
                 return .notPort(namespace: peer.place.label, link: peer.link.name, master: master, found: nil)
@@ -105,7 +105,7 @@ struct PathWalk {
         if !bridge.isUp { return .linkDown(namespace: peer.place.label, link: bridge.name) }
         if !peer.link.isUp { return .linkDown(namespace: peer.place.label, link: peer.link.name) }
         guard let far = VethPairCheck.actualPeer(of: b.link, in: b.place, world: world) else { return nil }
-        if far.place.namespace.identity == peer.place.namespace.identity && far.link.masterIndex == bridgeIndex {
+        if far.place.identity == peer.place.identity && far.link.masterIndex == bridgeIndex {
             return far.link.isUp ? nil : .linkDown(namespace: far.place.label, link: far.link.name)
         }
         let found = far.link.masterIndex.flatMap { far.place.snapshot.link(index: $0)?.name }

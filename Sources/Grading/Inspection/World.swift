@@ -3,18 +3,37 @@ import Kernel
 import Netfilter
 import NetlinkWire
 
-/// Everything netcheck has read of the learner's namespaces during one run, read once and cached:
-/// snapshots (`ip link` / `ip address` / `ip route`), sysctls, route lookups and namespace ids.
+/// The inventory of one run: everything netcheck has read of the learner's namespaces, asked once through its
+/// `Inspector` and kept — snapshots (`ip link` / `ip address` / `ip route`), sysctls, route lookups, namespace ids,
+/// and after the probes neighbour tables, forwarding databases and NAT rulesets. The checks judge from it and from
+/// the probes' results alone: with a `RecordedInspector` the same verdicts come back without root or a kernel.
 /// Only reads: nothing here changes the learner's configuration.
 public final class World {
-    /// One namespace as found: its handle and its links, addresses and routes.
+    /// One namespace as found: its identity and its links, addresses and routes (and, when it was read live, the
+    /// handle the probes open their sockets with).
     public struct Place {
         /// The /run/netns name; nil for the namespace netcheck runs in ("root").
         public let name: String?
-        public let namespace: NetworkNamespace
+        /// Device and inode of the namespace file: two places are one namespace when they are equal.
+        public let identity: NetworkNamespace.Identity
         public let snapshot: Snapshot
+        /// The handle, for the probes; nil for a place that was recorded (nothing can be sent there).
+        public let namespace: NetworkNamespace?
         public var label: String { name ?? "root" }
+        /// The handle of a place `World.livePlace` returned: the probes' (they run only in a live world).
+        var handle: NetworkNamespace { namespace! }
+
+        public init(name: String?, namespace: NetworkNamespace, snapshot: Snapshot) {
+            self.name = name; self.identity = namespace.identity; self.snapshot = snapshot; self.namespace = namespace
+        }
+
+        public init(name: String?, identity: NetworkNamespace.Identity, snapshot: Snapshot) {
+            self.name = name; self.identity = identity; self.snapshot = snapshot; self.namespace = nil
+        }
     }
+
+    /// Where the answers come from.
+    public let inspector: Inspector
 
     /// The namespaces the exercise names, by name: found, or why not (ENOENT: `ip netns add` was not run).
     public private(set) var named: [String: Result<Place, KernelError>] = [:]
@@ -29,15 +48,16 @@ public final class World {
     /// lands when typed without `ip netns exec`).
     public static let rootName = "root"
 
-    public init(namespaces: [String]) {
-        for name in namespaces { named[name] = Self.inspect(name: name) }
+    public init(namespaces: [String], inspector: Inspector = LiveInspector()) {
+        self.inspector = inspector
+        for name in namespaces { named[name] = inspector.inspect(name == Self.rootName ? nil : name) }
         // A name under /run/netns may lead to the namespace netcheck runs in (`ln -s /proc/$$/ns/net`, a bind mount of
         // it), or two names to one namespace: then nothing built "in" them was built in a namespace of its own, and
         // everything that needs them is skipped (the one failing check is NS.netns).
-        let own = try? NetworkNamespace.current().identity
+        let own = inspector.ownIdentity()
         var byIdentity: [NetworkNamespace.Identity: [String]] = [:]
         for (name, result) in named where name != Self.rootName {
-            if case .success(let place) = result { byIdentity[place.namespace.identity, default: []].append(name) }
+            if case .success(let place) = result { byIdentity[place.identity, default: []].append(name) }
         }
         for (identity, names) in byIdentity {
             for name in names {
@@ -58,11 +78,11 @@ public final class World {
 
     /// The id `place` gives `other` (`ip netns list-id`), asked once per pair.
     public func namespaceID(_ place: Place, of other: Place) -> Int32? {
-        let key = [place.namespace.identity.device, place.namespace.identity.inode, other.namespace.identity.device, other.namespace.identity.inode]
+        let key = [place.identity.device, place.identity.inode, other.identity.device, other.identity.inode]
         if let cached = namespaceIDs[key] { return cached }
-        let id = try? place.namespace.namespaceID(of: other.namespace)
-        namespaceIDs[key] = .some(id ?? nil)
-        return id ?? nil
+        let id = inspector.namespaceID(place, of: other)
+        namespaceIDs[key] = .some(id)
+        return id
     }
 
     private var rulesets: [String: Result<Ruleset, Error>] = [:]
@@ -73,7 +93,7 @@ public final class World {
     public func ruleset(_ place: Place) -> Result<Ruleset, Error> {
         if let cached = rulesets[place.label] { return cached }
         let until = deadline.map { Double($0 > Self.reportMargin ? $0 - Self.reportMargin : 0) / 1e9 }
-        let result = Result { try Ruleset.read(in: place.namespace, until: until) }
+        let result = inspector.ruleset(place, until: until)
         rulesets[place.label] = result
         return result
     }
@@ -93,7 +113,7 @@ public final class World {
     /// `ip neigh` of a namespace, read on first use: after the probes, which may have filled it.
     public func neighbours(_ place: Place) -> Result<[Neighbour], KernelError> {
         if let cached = neighbourTables[place.label] { return cached }
-        let result = Result { try place.namespace.neighbours() }.mapError { $0 as? KernelError ?? KernelError("ip neigh", namespace: place.label, errno: 0) }
+        let result = inspector.neighbours(place)
         neighbourTables[place.label] = result
         return result
     }
@@ -101,20 +121,26 @@ public final class World {
     /// `bridge fdb` of a namespace, read on first use: after the probes, whose frames the bridges learn from.
     public func forwardingDatabase(_ place: Place) -> Result<[ForwardingEntry], KernelError> {
         if let cached = forwardingTables[place.label] { return cached }
-        let result = Result { try place.namespace.forwardingDatabase() }.mapError { $0 as? KernelError ?? KernelError("bridge fdb", namespace: place.label, errno: 0) }
+        let result = inspector.forwardingDatabase(place)
         forwardingTables[place.label] = result
         return result
     }
 
-    static func inspect(name: String?) -> Result<Place, KernelError> {
-        Result {
-            let ns = try name.map(NetworkNamespace.named) ?? NetworkNamespace.current()
-            return Place(name: name, namespace: ns, snapshot: try ns.snapshot())
-        }.mapError { $0 as? KernelError ?? KernelError("inspect", namespace: name, errno: 0) }
+    private var boundUDP: [String: Result<Set<UInt16>, KernelError>] = [:]
+
+    /// The UDP ports something is bound to in a namespace (`ss -uln`), read on first use.
+    public func boundUDPPorts(_ place: Place) -> Result<Set<UInt16>, KernelError> {
+        if let cached = boundUDP[place.label] { return cached }
+        let result = inspector.boundUDPPorts(place)
+        boundUDP[place.label] = result
+        return result
     }
 
+    /// A namespace the probes can reach: found, and read live (a recorded place has no handle).
+    public func livePlace(_ name: String) -> Place? { place(name).flatMap { $0.namespace == nil ? nil : $0 } }
+
     public func place(_ name: String) -> Place? {
-        if name == Self.rootName && named[name] == nil { named[name] = Self.inspect(name: nil) }
+        if name == Self.rootName && named[name] == nil { named[name] = inspector.inspect(nil) }
         return try? named[name]?.get()
     }
 
@@ -123,16 +149,12 @@ public final class World {
     public var otherPlaces: [Place] {
         if !extraLoaded {
             extraLoaded = true
-            if case .success(let root) = Self.inspect(name: nil) { extras.append(root) }
+            if case .success(let root) = inspector.inspect(nil) { extras.append(root) }
             // By their bytes: a name that is not UTF-8 is still a namespace the diagnosis must see.
-            for entry in (try? NetworkNamespace.listEntries()) ?? [] where named[entry.name] == nil {
-                let place = Result { () throws -> Place in
-                    let ns = try NetworkNamespace.named(raw: entry.raw, name: entry.name)
-                    return Place(name: entry.name, namespace: ns, snapshot: try ns.snapshot())
-                }
-                switch place {
+            for name in inspector.otherNamespaceNames() where named[name] == nil {
+                switch inspector.inspectOther(name) {
                 case .success(let p): extras.append(p)
-                case .failure(let e as KernelError) where e.errno == EMFILE || e.errno == ENFILE: unreadable.append(entry.name)
+                case .failure(let e) where e.errno == EMFILE || e.errno == ENFILE: unreadable.append(name)
                 case .failure: break   // not a namespace (a FIFO, a link): nothing to diagnose in it
                 }
             }
@@ -160,7 +182,7 @@ public final class World {
         if let cached = sysctls[cacheKey] { return cached }
         let result: Result<String?, KernelError>
         if let p = place(namespace) {
-            result = Result { try p.namespace.sysctl(key) }.mapError { $0 as? KernelError ?? KernelError("sysctl \(key)", namespace: namespace, errno: 0) }
+            result = inspector.sysctl(p, key)
         } else {
             result = .failure(KernelError("open /run/netns/\(namespace)", namespace: namespace, errno: 2))
         }
@@ -172,8 +194,7 @@ public final class World {
     public func lookup(_ place: Place, to: IPv4Address, from: IPv4Address? = nil) -> Result<RouteLookup, KernelError> {
         let cacheKey = "\(place.label)\u{0}\(to)\u{0}\(from.map(\.description) ?? "")"
         if let cached = lookups[cacheKey] { return cached }
-        let result = Result { try place.namespace.lookupRoute(to: to, from: from) }
-            .mapError { $0 as? KernelError ?? KernelError("ip route get \(to)", namespace: place.label, errno: 0) }
+        let result = inspector.lookup(place, to: to, from: from)
         lookups[cacheKey] = result
         return result
     }

@@ -13,9 +13,9 @@ struct ServiceSockets {
     static func read(_ specs: [ServiceSpec], world: World, ownersDeadline: Int?) -> [String: ServiceSockets] {
         var result: [String: ServiceSockets] = [:]
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
-            guard let place = world.place(namespace) else { continue }
+            guard let place = world.livePlace(namespace) else { continue }
             let ports = Set(services.map(\.port))
-            let before = Result { try place.namespace.sockets(onPorts: ports, ownersDeadline: ownersDeadline) }
+            let before = Result { try place.handle.sockets(onPorts: ports, ownersDeadline: ownersDeadline) }
                 .mapError { $0 as? KernelError ?? KernelError("SOCK_DIAG dump", namespace: place.label, errno: 0) }
             result[namespace] = ServiceSockets(before: before, after: nil)
         }
@@ -32,11 +32,11 @@ struct ServiceSockets {
                           world: World, settle: Int = 250_000) {
         let until = Monotonic.microseconds() + settle
         for (namespace, services) in Dictionary(grouping: specs, by: \.namespace) {
-            guard let place = world.place(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
+            guard let place = world.livePlace(namespace), let before = try? sockets[namespace]?.before.get() else { continue }
             let ports = Set(services.map(\.port))
             let waitFor = services.filter { passed.contains($0) && [.connect, .echo, .sum].contains($0.talk) }
                 .filter { ServiceState(spec: $0, sockets: before).listener != nil }
-            var after = try? place.namespace.sockets(onPorts: ports, owners: false)
+            var after = try? place.handle.sockets(onPorts: ports, owners: false)
             func stillListening(_ current: [SocketEntry]) -> [SocketEntry] {
                 waitFor.compactMap { spec in ServiceState(spec: spec, sockets: current).listener.flatMap { _ in ServiceState(spec: spec, sockets: before).listener } }
             }
@@ -44,7 +44,7 @@ struct ServiceSockets {
             // event on a pidfd, at most `settle`), then look again. A server that stays costs this wait.
             if let current = after, case let owners = stillListening(current).compactMap(\.pid), !owners.isEmpty {
                 _ = Processes.waitForExit(owners, until: until)
-                after = try? place.namespace.sockets(onPorts: ports, owners: false)
+                after = try? place.handle.sockets(onPorts: ports, owners: false)
             }
             sockets[namespace]?.after = after
         }

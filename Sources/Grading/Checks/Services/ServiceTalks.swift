@@ -51,10 +51,10 @@ enum ServiceTalks {
         if state?.listener == nil, let peer = state?.connectedUDP, let address = peer.peerIPv4, let port = peer.peerPort {
             posing = "\(address):\(port)"
             sourcePort = port
-            outcome = try ServiceProbe.datagram(from: place.namespace, posingAs: (address, port), to: spec.address, port: spec.port,
+            outcome = try ServiceProbe.datagram(from: place.handle, posingAs: (address, port), to: spec.address, port: spec.port,
                                                 payload: greeting, wait: wait)
         } else {
-            outcome = try ServiceProbe.datagram(from: place.namespace, to: spec.address, port: spec.port, payload: greeting,
+            outcome = try ServiceProbe.datagram(from: place.handle, to: spec.address, port: spec.port, payload: greeting,
                                                 wait: wait, sourcePort: &sourcePort)
         }
         switch outcome {
@@ -74,7 +74,7 @@ enum ServiceTalks {
 
     static func stream(_ spec: ServiceSpec, in place: World.Place, until deadline: Int) throws -> Talk {
         let connection: ServiceProbe.Connection
-        switch try ServiceProbe.connect(from: place.namespace, to: spec.address, port: spec.port, until: deadline) {
+        switch try ServiceProbe.connect(from: place.handle, to: spec.address, port: spec.port, until: deadline) {
         case .failure(let e):
             let text = "connect: \(String(cString: strerror(e.errno)))"
             return Talk(passed: false, observed: Localized(text), refused: e.errno == ECONNREFUSED)

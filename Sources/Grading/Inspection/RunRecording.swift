@@ -1,0 +1,250 @@
+import Capture
+import Glibc
+import JSON
+import Kernel
+import Netfilter
+import NetlinkWire
+import Probes
+
+/// One run as recorded (`netcheck check ID --record FILE`): every answer the inspector gave, keyed by the question,
+/// and everything the probes saw. Judged again with `Grader.report(replaying:)`, it gives the same report without
+/// root, a kernel or a network: the fixtures of the verdict tests are such recordings of real runs.
+public struct RunRecording {
+    /// The exercise graded (a variant's id when one was chosen) and the one asked for.
+    public var exercise: String
+    public var askedFor: String
+    /// The inspector's answers, by question (`InspectorQuestion`).
+    var answers: [String: JSONValue]
+    var probes: ProbeResults
+    public var durationMs: Int
+
+    public static let formatVersion = 1
+
+    public var json: JSONValue {
+        object([("netcheck_recording", int(Self.formatVersion)), ("exercise", .string(exercise)), ("asked_for", .string(askedFor)),
+                ("duration_ms", int(durationMs)),
+                ("answers", .object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!) }))),
+                ("probes", probes.record)])
+    }
+
+    public init(jsonText: String) throws {
+        let value = try JSON.parse(jsonText)
+        let r = RecordReader(value)
+        guard try r["netcheck_recording"].int() == Int64(Self.formatVersion) else { throw r.fail("recording format \(Self.formatVersion)") }
+        exercise = try r["exercise"].string()
+        askedFor = try r["asked_for"].string()
+        durationMs = Int(try r["duration_ms"].int())
+        guard let answers = value.object?["answers"]?.object else { throw r.fail("answers") }
+        self.answers = Dictionary(uniqueKeysWithValues: answers.pairs.map { ($0.key, $0.value) })
+        probes = try ProbeResults(record: r["probes"])
+    }
+
+    init(exercise: String, askedFor: String, answers: [String: JSONValue], probes: ProbeResults, durationMs: Int) {
+        self.exercise = exercise; self.askedFor = askedFor; self.answers = answers; self.probes = probes; self.durationMs = durationMs
+    }
+}
+
+/// The questions an inspector is asked, as the keys of a recording.
+enum InspectorQuestion {
+    static func inspect(_ name: String?) -> String { "inspect " + (name ?? "") }
+    static let others = "others"
+    static func other(_ name: String) -> String { "other " + name }
+    static let own = "own"
+    static func sysctl(_ place: World.Place, _ key: String) -> String { "sysctl \(place.label) \(key)" }
+    static func lookup(_ place: World.Place, _ to: IPv4Address, _ from: IPv4Address?) -> String {
+        "route get \(place.label) \(to)" + (from.map { " from \($0)" } ?? "")
+    }
+    static func namespaceID(_ place: World.Place, _ other: World.Place) -> String { "nsid \(place.label) \(other.label)" }
+    static func neighbours(_ place: World.Place) -> String { "neigh \(place.label)" }
+    static func forwarding(_ place: World.Place) -> String { "fdb \(place.label)" }
+    static func udp(_ place: World.Place) -> String { "udp \(place.label)" }
+    static func ruleset(_ place: World.Place) -> String { "ruleset \(place.label)" }
+}
+
+/// Asks another inspector and writes down every answer.
+public final class RecordingInspector: Inspector {
+    let inner: Inspector
+    private(set) var answers: [String: JSONValue] = [:]
+
+    public init(_ inner: Inspector) { self.inner = inner }
+
+    private func keep<T>(_ key: String, _ value: T, _ encode: (T) -> JSONValue) -> T {
+        answers[key] = encode(value)
+        return value
+    }
+
+    public func inspect(_ name: String?) -> Result<World.Place, KernelError> {
+        keep(InspectorQuestion.inspect(name), inner.inspect(name)) { recordResult($0, \.record) }
+    }
+    public func otherNamespaceNames() -> [String] {
+        keep(InspectorQuestion.others, inner.otherNamespaceNames()) { .array($0.map { .string($0) }) }
+    }
+    public func inspectOther(_ name: String) -> Result<World.Place, KernelError> {
+        keep(InspectorQuestion.other(name), inner.inspectOther(name)) { recordResult($0, \.record) }
+    }
+    public func ownIdentity() -> NetworkNamespace.Identity? {
+        keep(InspectorQuestion.own, inner.ownIdentity()) { $0?.record ?? .null }
+    }
+    public func sysctl(_ place: World.Place, _ key: String) -> Result<String?, KernelError> {
+        keep(InspectorQuestion.sysctl(place, key), inner.sysctl(place, key)) { recordResult($0) { $0.json } }
+    }
+    public func lookup(_ place: World.Place, to: IPv4Address, from: IPv4Address?) -> Result<RouteLookup, KernelError> {
+        keep(InspectorQuestion.lookup(place, to, from), inner.lookup(place, to: to, from: from)) { recordResult($0, \.record) }
+    }
+    public func namespaceID(_ place: World.Place, of other: World.Place) -> Int32? {
+        keep(InspectorQuestion.namespaceID(place, other), inner.namespaceID(place, of: other)) { $0.json }
+    }
+    public func neighbours(_ place: World.Place) -> Result<[Neighbour], KernelError> {
+        keep(InspectorQuestion.neighbours(place), inner.neighbours(place)) { recordResult($0) { .array($0.map(\.record)) } }
+    }
+    public func forwardingDatabase(_ place: World.Place) -> Result<[ForwardingEntry], KernelError> {
+        keep(InspectorQuestion.forwarding(place), inner.forwardingDatabase(place)) { recordResult($0) { .array($0.map(\.record)) } }
+    }
+    public func boundUDPPorts(_ place: World.Place) -> Result<Set<UInt16>, KernelError> {
+        keep(InspectorQuestion.udp(place), inner.boundUDPPorts(place)) { recordResult($0) { .array($0.sorted().map(int)) } }
+    }
+    public func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error> {
+        keep(InspectorQuestion.ruleset(place), inner.ruleset(place, until: until)) { recordResult($0, \.record) }
+    }
+}
+
+/// Answers from a recording. A question the recorded run did not ask is an error: the verdicts judged again
+/// would then differ from the recorded ones, and the fixture no longer fits the code.
+public final class RecordedInspector: Inspector {
+    let answers: [String: JSONValue]
+    /// The questions asked that the recording cannot answer.
+    public private(set) var unanswered: [String] = []
+
+    public init(_ recording: RunRecording) { answers = recording.answers }
+
+    private func answer<T>(_ key: String, _ decode: (RecordReader) throws -> T, otherwise: T) -> T {
+        guard let value = answers[key] else { unanswered.append(key); return otherwise }
+        do { return try decode(RecordReader(value, path: key)) } catch { unanswered.append("\(key): \(error)"); return otherwise }
+    }
+
+    private static func missing(_ key: String) -> KernelError { KernelError("not recorded: \(key)", errno: ENODATA) }
+
+    public func inspect(_ name: String?) -> Result<World.Place, KernelError> {
+        let key = InspectorQuestion.inspect(name)
+        return answer(key, { try replayKernelResult($0, World.Place.init(record:)) }, otherwise: .failure(Self.missing(key)))
+    }
+    public func otherNamespaceNames() -> [String] {
+        answer(InspectorQuestion.others, { try $0.array().map { try $0.string() } }, otherwise: [])
+    }
+    public func inspectOther(_ name: String) -> Result<World.Place, KernelError> {
+        let key = InspectorQuestion.other(name)
+        return answer(key, { try replayKernelResult($0, World.Place.init(record:)) }, otherwise: .failure(Self.missing(key)))
+    }
+    public func ownIdentity() -> NetworkNamespace.Identity? {
+        answer(InspectorQuestion.own, { $0.isNull ? nil : try NetworkNamespace.Identity(record: $0) }, otherwise: nil)
+    }
+    public func sysctl(_ place: World.Place, _ key: String) -> Result<String?, KernelError> {
+        let q = InspectorQuestion.sysctl(place, key)
+        return answer(q, { try replayKernelResult($0) { try $0.optionalString() } }, otherwise: .failure(Self.missing(q)))
+    }
+    public func lookup(_ place: World.Place, to: IPv4Address, from: IPv4Address?) -> Result<RouteLookup, KernelError> {
+        let q = InspectorQuestion.lookup(place, to, from)
+        return answer(q, { try replayKernelResult($0, RouteLookup.init(record:)) }, otherwise: .failure(Self.missing(q)))
+    }
+    public func namespaceID(_ place: World.Place, of other: World.Place) -> Int32? {
+        answer(InspectorQuestion.namespaceID(place, other), { try $0.optionalInt().map(Int32.init) }, otherwise: nil)
+    }
+    public func neighbours(_ place: World.Place) -> Result<[Neighbour], KernelError> {
+        let q = InspectorQuestion.neighbours(place)
+        return answer(q, { try replayKernelResult($0) { try $0.array().map(Neighbour.init(record:)) } }, otherwise: .failure(Self.missing(q)))
+    }
+    public func forwardingDatabase(_ place: World.Place) -> Result<[ForwardingEntry], KernelError> {
+        let q = InspectorQuestion.forwarding(place)
+        return answer(q, { try replayKernelResult($0) { try $0.array().map(ForwardingEntry.init(record:)) } }, otherwise: .failure(Self.missing(q)))
+    }
+    public func boundUDPPorts(_ place: World.Place) -> Result<Set<UInt16>, KernelError> {
+        let q = InspectorQuestion.udp(place)
+        return answer(q, { try replayKernelResult($0) { Set(try $0.array().map { try $0.uint16() }) } }, otherwise: .failure(Self.missing(q)))
+    }
+    public func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error> {
+        let q = InspectorQuestion.ruleset(place)
+        return answer(q, { try replayResult($0, Ruleset.init(record:)) }, otherwise: .failure(Self.missing(q)))
+    }
+}
+
+// MARK: the probes' results
+
+extension Localized {
+    var record: JSONValue { object([("en", .string(en)), ("ja", .string(ja))]) }
+    init(record r: RecordReader) throws { self.init(en: try r["en"].string(), ja: try r["ja"].string()) }
+}
+
+extension Talk {
+    var record: JSONValue {
+        object([("passed", .bool(passed)), ("observed", observed.record), ("hint", hint?.record), ("refused", .bool(refused)),
+                ("source_port", sourcePort.json)])
+    }
+    init(record r: RecordReader) throws {
+        self.init(passed: try r["passed"].bool(), observed: try Localized(record: r["observed"]),
+                  hint: r["hint"].isNull ? nil : try Localized(record: r["hint"]), refused: try r["refused"].bool(),
+                  sourcePort: try r["source_port"].optionalInt().map(UInt16.init))
+    }
+}
+
+extension CaptureRecord {
+    var record: JSONValue {
+        object([("link", .string(link)), ("frames", .array(frames.map { object([("bytes", .string(hex($0.bytes))), ("wire", int($0.wireLength))]) })),
+                ("unkept", int(unkept)), ("kernel_drops", int(kernelDrops))])
+    }
+    init(record r: RecordReader) throws {
+        self.init(link: try r["link"].string(),
+                  frames: try r["frames"].array().map { DecodedFrame(CapturedFrame(bytes: try $0["bytes"].bytes(), wireLength: Int(try $0["wire"].int()),
+                                                                                    timestampMicroseconds: 0)) },
+                  unkept: Int(try r["unkept"].int()), kernelDrops: Int(try r["kernel_drops"].int()))
+    }
+}
+
+extension ServiceSockets {
+    var record: JSONValue {
+        object([("before", recordResult(before) { .array($0.map(\.record)) }), ("after", after.map { .array($0.map(\.record)) })])
+    }
+    init(record r: RecordReader) throws {
+        before = try replayKernelResult(r["before"]) { try $0.array().map(SocketEntry.init(record:)) }
+        after = r["after"].isNull ? nil : try r["after"].array().map(SocketEntry.init(record:))
+    }
+}
+
+extension ProbeResults {
+    var record: JSONValue {
+        func map<V>(_ d: [String: V], _ encode: (V) -> JSONValue) -> JSONValue {
+            .object(JSONObject(d.keys.sorted().map { ($0, encode(d[$0]!)) }))
+        }
+        return object([
+            ("echo", map(echo) { recordResult($0, \.record) }),
+            ("identifiers", map(identifiers, int)),
+            ("captures", map(captures) { recordResult($0, \.record) }),
+            ("syn_ports", map(synPorts, int)),
+            ("syn_errors", map(synErrors, recordError)),
+            ("dhcp_transactions", map(dhcpTransactions, int)),
+            ("talks", map(talks, \.record)),
+            ("sockets", map(sockets, \.record)),
+            ("timeout_ms", int(timeoutMs)),
+            ("timeout_cut_by_deadline", .bool(timeoutCutByDeadline)),
+        ])
+    }
+
+    init(record r: RecordReader) throws {
+        func map<V>(_ key: String, _ decode: (RecordReader) throws -> V) throws -> [String: V] {
+            guard let o = r.value.object?[key]?.object else { throw r[key].fail("an object") }
+            var out: [String: V] = [:]
+            for (k, v) in o.pairs { out[k] = try decode(RecordReader(v, path: "\(r.path)/\(key)/\(k)")) }
+            return out
+        }
+        self.init()
+        echo = try map("echo") { try replayResult($0, EchoOutcome.init(record:)) }
+        identifiers = try map("identifiers") { try $0.uint16() }
+        captures = try map("captures") { try replayResult($0, CaptureRecord.init(record:)) }
+        synPorts = try map("syn_ports") { try $0.uint16() }
+        synErrors = try map("syn_errors", replayError)
+        dhcpTransactions = try map("dhcp_transactions") { try $0.uint32() }
+        talks = try map("talks", Talk.init(record:))
+        sockets = try map("sockets", ServiceSockets.init(record:))
+        timeoutMs = Int(try r["timeout_ms"].int())
+        timeoutCutByDeadline = try r["timeout_cut_by_deadline"].bool()
+    }
+}

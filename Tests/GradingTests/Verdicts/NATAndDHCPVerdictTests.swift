@@ -1,0 +1,42 @@
+@testable import Grading
+import Report
+import XCTest
+
+// The verdicts of the chapter 6 and 7 check kinds (DHCP offers and leases, source and destination NAT), judged again
+// from recorded real runs: no root.
+
+final class NATVerdictTests: XCTestCase {
+    func testSourceNATSeenOnBothSides() throws {
+        let c = try Replay.check("snat-pass", "router.snat.lan")
+        XCTAssertEqual(c.status, .pass)
+        XCTAssertTrue((c.evidence ?? []).contains { $0.contains("203.0.113.254 > 203.0.113.1: ICMP echo request") }, "\(c.evidence ?? [])")
+    }
+
+    func testTheWrongOutputInterfaceIsNamed() throws {
+        let c = try Replay.check("snat-wrong-interface", "router.snat.lan")
+        XCTAssertEqual(c.status, .fail)
+        XCTAssertTrue(c.hint.contains("gw-veth0") && c.hint.contains("gw-veth1"), c.hint)
+    }
+
+    func testDestinationNAT() throws {
+        XCTAssertEqual(try Replay.check("dnat-pass", "router.dnat.203.0.113.254:54321").status, .pass)
+        let c = try Replay.check("dnat-wrong-port", "router.dnat.203.0.113.254:54321")
+        XCTAssertEqual(c.status, .fail)
+        XCTAssertTrue(c.hint.contains("port 54322 is not 54321"), c.hint)
+    }
+}
+
+final class DHCPVerdictTests: XCTestCase {
+    func testOfferAndLease() throws {
+        let offer = try Replay.check("dhcp-pass", "server.dhcp.offer")
+        XCTAssertEqual(offer.status, .pass)
+        XCTAssertTrue(offer.observed.hasPrefix("OFFER 192.0.2."), offer.observed)
+        XCTAssertEqual(try Replay.check("dhcp-pass", "client.dhcp.lease").status, .pass)
+    }
+
+    func testNoLease() throws {
+        let c = try Replay.check("dhcp-no-client", "client.dhcp.lease")
+        XCTAssertEqual(c.status, .fail)
+        XCTAssertTrue(c.hint.contains("`ip netns exec client dhclient c-veth0`"), c.hint)
+    }
+}
