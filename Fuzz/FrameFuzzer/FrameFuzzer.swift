@@ -4,7 +4,6 @@
 // Decoding must succeed or throw the decoder's own error type; anything else (a trap, another error) is a bug.
 // See Fuzz/README.md: built with -sanitize=fuzzer,address -DFUZZING by `make fuzz`; without FUZZING the
 // executable replays the files named on its command line.
-import NetlinkWire
 import Packets
 import Probes
 

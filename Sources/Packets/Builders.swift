@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 extension ARPPacket {
     /// The 42-byte frame a host broadcasts to resolve `targetIP`: Ethernet to ff:ff:ff:ff:ff:ff, ethertype ARP,

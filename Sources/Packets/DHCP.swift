@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 /// A BOOTP/DHCP message (RFC 2131) over Ethernet: the fixed 236-byte BOOTP header, the magic cookie
 /// 99.130.83.99 and the DHCP options (RFC 2132) this module needs. Other options are skipped; option

@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 // Captured Ethernet frames as values: Ethernet II, ARP (Ethernet/IPv4 only), IPv4, and in IPv4 the headers of
 // ICMP, UDP and TCP. Pure decoding: no system calls, every read bounds-checked, bad input throws.

@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 /// One decoded frame as the line `tcpdump -t -n -e -l` (tcpdump 4.99) prints for it, without the newline.
 ///

@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 /// Frames rendered the way ONE run of tcpdump 4.99 prints a capture: TCP sequence numbers relative to each
 /// connection's initial numbers, as print-tcp.c keeps them in `tcp_seq_hash` (without -S).

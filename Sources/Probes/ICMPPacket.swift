@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 import Packets
 
 /// Building echo requests and reading what comes back, without system calls.

@@ -1,6 +1,6 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
 
 /// One ICMP echo request to send from inside a namespace, optionally from a given source address
 /// (`ip netns exec NS ping -I SOURCE DESTINATION`).

@@ -1,6 +1,6 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
 import Packets
 
 /// Talking to the learner's servers (chapters 5, 6 and 8) from sockets opened inside a namespace: a UDP

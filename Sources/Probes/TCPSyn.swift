@@ -1,6 +1,6 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
 
 /// A bare TCP SYN, sent from a raw socket inside a namespace: a connection attempt that never completes.
 /// The kernel of the sending namespace answers whatever comes back (SYN-ACK) with a RST, so a listener on the
