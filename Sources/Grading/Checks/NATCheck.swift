@@ -101,8 +101,8 @@ enum NATCheck {
     static func destination(_ spec: NATSpec, expected: Localized, inside: [SeenFrame], outside: [SeenFrame],
                             exercise: Exercise, world: World) -> Verdict {
         let port = spec.port ?? 0
-        func isSyn(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x02 }) ?? false }
-        func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 }) ?? false }
+        func isSyn(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags.intersection([.syn, .ack]) == .syn }) ?? false }
+        func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags.isSuperset(of: [.syn, .ack]) || $0.flags.contains(.rst) }) ?? false }
         let outSyn = outside.first(where: isSyn)
         guard let outSynIP = outSyn?.ipv4 else {
             return notThrough(spec, observed: Localized(en: "the SYN to \(spec.to).\(port) did not cross \(spec.outside.name)",
@@ -136,7 +136,7 @@ enum NATCheck {
                             en: "The translation works; \(spec.translated) does not answer. Check its route back (`ip netns exec \(spec.inside.namespace) ip route`).",
                             ja: "変換はできていますが \(spec.translated) が応答しません。戻りの経路を確認してください (`ip netns exec \(spec.inside.namespace) ip route`)。"))
         }
-        let listener = answerTCP.flags & 0x12 == 0x12
+        let listener = answerTCP.flags.isSuperset(of: [.syn, .ack])
             ? Localized(en: "a listener on \(spec.translated):\(port) answered (SYN-ACK)", ja: "\(spec.translated):\(port) で待ち受けているプログラムが応答しました (SYN-ACK)")
             : Localized(en: "no listener on \(spec.translated):\(port), it answered RST, which proves the translation just as well",
                         ja: "\(spec.translated):\(port) で待ち受けているプログラムはなく RST が返りましたが、これでも変換は確かめられます")
