@@ -4,6 +4,10 @@
 #include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/vfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
 #include <linux/nsfs.h>
 #include "CNetlink.h"
 
@@ -21,3 +25,13 @@ long nc_fs_type(int fd) {
     return fstatfs(fd, &st) == 0 ? (long)st.f_type : -1;
 }
 int nc_ns_type(int fd) { return ioctl(fd, NS_GET_NSTYPE); }
+
+int nc_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int nc_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
