@@ -1,7 +1,5 @@
 import Foundation
-import CNetlink
 import Kernel
-import Glibc
 
 /// The outcome of one command run by the tests.
 public struct ProcessResult: Sendable {
