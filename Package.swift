@@ -45,7 +45,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
-        .target(name: "TestSupport", dependencies: ["Kernel"]),
+        .target(name: "TestSupport", dependencies: ["Addresses", "Kernel"]),
         .testTarget(name: "AddressesTests", dependencies: ["Addresses"]),
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire", "Addresses"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

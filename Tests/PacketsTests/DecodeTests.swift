@@ -1,4 +1,5 @@
 import Addresses
+import TestSupport
 import XCTest
 @testable import Packets
 
