@@ -16,14 +16,6 @@ public struct ARPPacket: LayerDecoding {
 
     public static let layerName = "ARP"
 
-    public init(operation: UInt16, senderMAC: MACAddress, senderIP: IPv4Address, targetMAC: MACAddress, targetIP: IPv4Address) {
-        self.operation = operation
-        self.senderMAC = senderMAC
-        self.senderIP = senderIP
-        self.targetMAC = targetMAC
-        self.targetIP = targetIP
-    }
-
     /// The 28 bytes of an Ethernet/IPv4 ARP packet; anything after them (Ethernet padding) is ignored. Next: none.
     public static func decode(layer bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<ARPPacket> {
         let r = FrameReader(bytes, layer: layerName)

@@ -14,12 +14,6 @@ public struct EthernetHeader: LayerDecoding {
     public static let layerName = "Ethernet"
     public static let size = 14
 
-    public init(destination: MACAddress, source: MACAddress, etherType: UInt16) {
-        self.destination = destination
-        self.source = source
-        self.etherType = etherType
-    }
-
     /// The 14-byte header; next is ARP (0x0806), IPv4 (0x0800) or nothing this module decodes.
     public static func decode(layer bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<EthernetHeader> {
         let r = FrameReader(bytes, layer: layerName)
@@ -46,12 +40,6 @@ public struct EthernetFrame: Equatable, Sendable {
 
     public static let etherTypeIPv4: UInt16 = 0x0800
     public static let etherTypeARP: UInt16 = 0x0806
-
-    public init(header: EthernetHeader, wireLength: Int, payload: FramePayload) {
-        self.header = header
-        self.wireLength = wireLength
-        self.payload = payload
-    }
 
     public subscript<T>(dynamicMember field: WritableKeyPath<EthernetHeader, T>) -> T {
         get { header[keyPath: field] }

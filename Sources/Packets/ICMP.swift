@@ -24,12 +24,6 @@ public struct ICMPMessage: LayerDecoding {
     public static let layerName = "ICMP"
     public static let echoReply: UInt8 = 0, destinationUnreachable: UInt8 = 3, echoRequest: UInt8 = 8, timeExceeded: UInt8 = 11
 
-    public init(type: UInt8, code: UInt8, identifier: UInt16?, sequence: UInt16?, length: Int, quoted: IPv4Packet?,
-                nextHopMTU: UInt16? = nil) {
-        self.type = type; self.code = code; self.identifier = identifier; self.sequence = sequence
-        self.length = length; self.quoted = quoted; self.nextHopMTU = nextHopMTU
-    }
-
     /// The 8-byte header (4 in a quote), with an error's quote decoded into `quoted`. Next: none; the payload is the
     /// bytes after the 8-byte header (an echo's data, an error's quote).
     public static func decode(layer bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<ICMPMessage> {

@@ -23,13 +23,6 @@ public struct IPv4Header: LayerDecoding {
     public static let layerName = "IPv4"
     public static let icmp: UInt8 = 1, tcp: UInt8 = 6, udp: UInt8 = 17
 
-    public init(source: IPv4Address, destination: IPv4Address, ttl: UInt8, protocolNumber: UInt8, identification: UInt16,
-                totalLength: Int, headerLength: Int, fragmentOffset: Int, moreFragments: Bool) {
-        self.source = source; self.destination = destination; self.ttl = ttl; self.protocolNumber = protocolNumber
-        self.identification = identification; self.totalLength = totalLength; self.headerLength = headerLength
-        self.fragmentOffset = fragmentOffset; self.moreFragments = moreFragments
-    }
-
     /// The header. Bytes past the total length (Ethernet padding) are not part of the payload; fewer bytes than the
     /// total length throw `.truncated`, except in a quote (`context.quoted`), where only the header must be there.
     /// Next: ICMP, UDP or TCP in the first fragment, nothing in later ones or for other protocols.
@@ -70,19 +63,6 @@ public struct IPv4Packet: Equatable, Sendable {
     /// `.other` for protocols other than ICMP/UDP/TCP and for every fragment but the first.
     public var transport: Transport
 
-    public init(header: IPv4Header, transport: Transport) {
-        self.header = header
-        self.transport = transport
-    }
-
-    public init(source: IPv4Address, destination: IPv4Address, ttl: UInt8, protocolNumber: UInt8, identification: UInt16,
-                totalLength: Int, headerLength: Int, fragmentOffset: Int, moreFragments: Bool, transport: Transport) {
-        self.init(header: IPv4Header(source: source, destination: destination, ttl: ttl, protocolNumber: protocolNumber,
-                                     identification: identification, totalLength: totalLength, headerLength: headerLength,
-                                     fragmentOffset: fragmentOffset, moreFragments: moreFragments),
-                  transport: transport)
-    }
-
     public subscript<T>(dynamicMember field: WritableKeyPath<IPv4Header, T>) -> T {
         get { header[keyPath: field] }
         set { header[keyPath: field] = newValue }
@@ -97,6 +77,17 @@ public struct IPv4Packet: Equatable, Sendable {
     static func decode(_ bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> IPv4Packet {
         let ip = try IPv4Header.decode(layer: bytes, in: context)
         return IPv4Packet(header: ip.header, transport: try Transport.decode(ip))
+    }
+}
+
+extension IPv4Packet {
+    /// The header's fields and the transport, flat (for tests that spell a datagram out).
+    init(source: IPv4Address, destination: IPv4Address, ttl: UInt8, protocolNumber: UInt8, identification: UInt16,
+         totalLength: Int, headerLength: Int, fragmentOffset: Int, moreFragments: Bool, transport: Transport) {
+        self.init(header: IPv4Header(source: source, destination: destination, ttl: ttl, protocolNumber: protocolNumber,
+                                     identification: identification, totalLength: totalLength, headerLength: headerLength,
+                                     fragmentOffset: fragmentOffset, moreFragments: moreFragments),
+                  transport: transport)
     }
 }
 

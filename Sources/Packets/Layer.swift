@@ -27,14 +27,9 @@ public enum NextLayer: Equatable, Sendable {
 public struct LayerContext: Equatable, Sendable {
     /// Inside an ICMP error's quote, which holds the offending datagram's header and the first bytes of its data
     /// (RFC 792: 8; Linux sends more): lengths are not held to, and fields whose bytes are missing are zero or nil.
-    public var quoted: Bool
+    public var quoted: Bool = false
     /// The layer's length according to the layer below: the IP data length (total length − header length).
-    public var length: Int?
-
-    public init(quoted: Bool = false, length: Int? = nil) {
-        self.quoted = quoted
-        self.length = length
-    }
+    public var length: Int? = nil
 
     /// A layer that is all there: a frame from a capture, a datagram from a raw socket.
     public static let whole = LayerContext()
@@ -50,14 +45,7 @@ public struct DecodedLayer<Header: Equatable & Sendable>: Equatable, Sendable {
     /// an IP total length are not part of it), indexed from 0.
     public var payload: ArraySlice<UInt8>
     /// What `next` is to be decoded with.
-    public var context: LayerContext
-
-    public init(header: Header, next: NextLayer, payload: ArraySlice<UInt8>, context: LayerContext = .whole) {
-        self.header = header
-        self.next = next
-        self.payload = payload
-        self.context = context
-    }
+    public var context: LayerContext = .whole
 }
 
 /// The shape of every decoder of this module: one protocol's header from the front of `bytes`, given what the layer

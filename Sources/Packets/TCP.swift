@@ -25,13 +25,6 @@ public struct TCPSegment: LayerDecoding {
 
     public static let layerName = "TCP"
 
-    public init(sourcePort: UInt16, destinationPort: UInt16, sequence: UInt32, acknowledgement: UInt32, flags: TCPFlags,
-                window: UInt16, headerLength: Int, payloadLength: Int, options: [TCPOption] = [], urgentPointer: UInt16 = 0) {
-        self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.sequence = sequence
-        self.acknowledgement = acknowledgement; self.flags = flags; self.window = window; self.headerLength = headerLength
-        self.payloadLength = payloadLength; self.options = options; self.urgentPointer = urgentPointer
-    }
-
     /// `bytes` is the IP data. In a quoted datagram only the ports and sequence number are usually present; the other
     /// fields are zero when their bytes are missing. Next: none (the payload is the segment's data).
     public static func decode(layer bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<TCPSegment> {

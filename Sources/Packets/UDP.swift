@@ -20,13 +20,6 @@ public struct UDPDatagram: LayerDecoding {
 
     public static let layerName = "UDP"
 
-    public init(sourcePort: UInt16, destinationPort: UInt16, length: Int, dhcp: DHCPMessage? = nil) {
-        self.sourcePort = sourcePort
-        self.destinationPort = destinationPort
-        self.length = length
-        self.dhcp = dhcp
-    }
-
     /// `bytes` is the IP data; the UDP data ends at the UDP length or the IP data, whichever is first. In a quote only
     /// the ports are needed. Next: DHCP when either port is a BOOTP port (not in a quote), otherwise nothing.
     public static func decode(layer bytes: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<UDPDatagram> {
