@@ -215,9 +215,17 @@ public enum Subprocess {
             if !reaped[c] && !killed[c] { kill(children[c].pid, SIGKILL); killed[c] = true }
             closeStreams(c)
         }
-        /// Reads what one stream holds now; false once it is closed.
-        func drain(_ c: Int, _ s: Int) {
+        /// Reads from one stream: once while the child runs (the loop then looks at the deadline again: a child that
+        /// writes faster than `output` takes it must not keep it from there), until it is empty once the child has
+        /// exited (bounded, and by the deadline: a daemon holding the pipe may write on).
+        func drain(_ c: Int, _ s: Int, untilEmpty: Bool) {
+            var reads = 0
             while streams[c][s] >= 0 {
+                if reads > 0 {
+                    let late = deadline.map { Monotonic.microseconds() >= $0 } ?? false
+                    if !untilEmpty || reads >= 1024 || late { return }
+                }
+                reads += 1
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(streams[c][s], $0.baseAddress, $0.count) }
                 if n > 0 {
                     if s == 0 {
@@ -225,7 +233,6 @@ public enum Subprocess {
                     } else if results[c].stderr.count < stderrLimit {
                         results[c].stderr += buffer[..<min(n, stderrLimit - results[c].stderr.count)]
                     }
-                    if n < buffer.count { return }   // the rest, if any, on the next poll
                     continue
                 }
                 if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
@@ -252,7 +259,7 @@ public enum Subprocess {
             for c in children.indices where !reaped[c] { reap(c, blocking: false) }
             // A child that has exited: what it wrote is in its pipes now; read it and let go of them.
             for c in children.indices where reaped[c] {
-                for s in 0..<2 { drain(c, s) }
+                for s in 0..<2 { drain(c, s, untilEmpty: true) }
                 closeStreams(c)
             }
             if children.indices.allSatisfy({ reaped[$0] }) { break }
@@ -274,7 +281,9 @@ public enum Subprocess {
             if pidfds.contains(where: { $0 < 0 }) { timeout = timeout < 0 ? 20 : min(timeout, 20) }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { break }
-            for (i, fd) in fds.enumerated() where fd.revents != 0 && owners[i].stream >= 0 { drain(owners[i].child, owners[i].stream) }
+            for (i, fd) in fds.enumerated() where fd.revents != 0 && owners[i].stream >= 0 {
+                drain(owners[i].child, owners[i].stream, untilEmpty: false)
+            }
         }
         // Only after a failing poll (nothing else can get here): make sure no child is left behind.
         for c in children.indices where !reaped[c] { stop(c); reap(c, blocking: true) }

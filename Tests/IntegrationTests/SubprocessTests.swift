@@ -73,6 +73,16 @@ final class SubprocessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(seen, 100_000)
     }
 
+    /// A child that writes faster than its output is taken (nft's 11 MB listing into a slow parser) is still
+    /// stopped at the deadline: a turn of the loop reads once, then looks at the clock.
+    func testAFastWriterDoesNotHoldTheLoopPastTheDeadline() throws {
+        let start = Monotonic.microseconds()
+        let child = try Subprocess.start(["/usr/bin/yes"])
+        let r = Subprocess.collect([child], deadline: start + 300_000) { _, _ in usleep(2_000); return true }
+        XCTAssertEqual(r[0].ending, .killed)
+        XCTAssertLessThan(Monotonic.microseconds() - start, 1_000_000)
+    }
+
     func testEnvironmentWorkingDirectoryAndPath() throws {
         let env = Subprocess.environment(adding: ["NETCHECK_TEST": "x y", "PATH": "/usr/bin:/bin"])
         XCTAssertEqual(env.filter { $0.hasPrefix("PATH=") }, ["PATH=/usr/bin:/bin"])
