@@ -3,6 +3,7 @@
 //
 // Layers, bottom up (see README "Layout"):
 //   CNetlink / CJSONC / CPcap   C headers and system libraries, wrapped once each
+//   Addresses                   IPv4/MAC address values and the one byte reader/writer; the leaf everyone imports
 //   NetlinkWire                 rtnetlink bytes <-> values, no syscalls
 //   Kernel                      namespaces, netlink sockets and dumps, sysctls, snapshots
 //   JSON                        the only user of json-c
@@ -26,45 +27,48 @@ let package = Package(
     targets: [
         .target(name: "CNetlink"),
         .systemLibrary(name: "CJSONC", pkgConfig: "json-c", providers: [.apt(["libjson-c-dev"])]),
-        .target(name: "NetlinkWire", dependencies: ["CNetlink"]),
-        .target(name: "Kernel", dependencies: ["NetlinkWire", "CNetlink"]),
-        .target(name: "Packets", dependencies: ["NetlinkWire"]),
+        // Address values and byte reading shared by every layer; depends on nothing.
+        .target(name: "Addresses"),
+        .target(name: "NetlinkWire", dependencies: ["Addresses", "CNetlink"]),
+        .target(name: "Kernel", dependencies: ["Addresses", "NetlinkWire", "CNetlink"]),
+        .target(name: "Packets", dependencies: ["Addresses"]),
         // Text from outside netcheck made safe to print (escapes, excerpts): the leaf every printer uses.
         .target(name: "SafeText"),
         .target(name: "JSON", dependencies: ["CJSONC", "SafeText"]),
         // Every text netcheck shows, by message id, from one catalogue per language (Messages/, read at start).
         .target(name: "Localization", dependencies: ["JSON", "SafeText"]),
-        .target(name: "Netfilter", dependencies: ["JSON", "Kernel", "NetlinkWire"]),
+        .target(name: "Netfilter", dependencies: ["Addresses", "JSON", "Kernel"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "Probes", dependencies: ["Kernel", "Packets", "CNetlink"]),
+        .target(name: "Probes", dependencies: ["Addresses", "Kernel", "Packets", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
         .target(name: "Report", dependencies: ["JSON", "SafeText", "Localization"]),
-        .target(name: "Grading", dependencies: ["Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText", "Localization"]),
+        .target(name: "Grading", dependencies: ["Addresses", "Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText", "Localization"]),
         .executableTarget(name: "netcheck", dependencies: [
             "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
-        .target(name: "TestSupport", dependencies: ["CNetlink", "Kernel"]),
-        .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire"]),
+        .target(name: "TestSupport", dependencies: ["Addresses", "Kernel"]),
+        .testTarget(name: "AddressesTests", dependencies: ["Addresses"]),
+        .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire", "Addresses"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText"]),
         // The catalogues of Messages/ (read by path): every key of en.json in each, the same placeholders, plural
         // forms of the language, JapaneseStyle on ja.json, every id the sources use.
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "Addresses", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'
         // reports (ReportGoldenTests). Both read by path.
         .testTarget(name: "IntegrationTests", dependencies: [
-            "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport", "Grading",
+            "Addresses", "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport", "Grading",
         ], exclude: ["Book", "Golden"]),
-        .testTarget(name: "ProbesTests", dependencies: ["Probes", "NetlinkWire"]),
-        .testTarget(name: "PacketsTests", dependencies: ["Packets", "NetlinkWire", "TestSupport"]),
-        .testTarget(name: "NetfilterTests", dependencies: ["Netfilter", "Kernel", "NetlinkWire", "TestSupport"]),
+        .testTarget(name: "ProbesTests", dependencies: ["Probes", "Addresses"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Addresses", "TestSupport"]),
+        .testTarget(name: "NetfilterTests", dependencies: ["Netfilter", "Addresses", "Kernel", "TestSupport"]),
         // libFuzzer targets for everything that reads untrusted bytes (see Fuzz/README.md, `make fuzz`). Built
         // with -DFUZZING and -sanitize=fuzzer,address they are fuzzers; in the ordinary build they replay files.
-        .executableTarget(name: "FrameFuzzer", dependencies: ["Packets", "Probes", "NetlinkWire"], path: "Fuzz/FrameFuzzer"),
+        .executableTarget(name: "FrameFuzzer", dependencies: ["Packets", "Probes", "Addresses"], path: "Fuzz/FrameFuzzer"),
         .executableTarget(name: "NetlinkFuzzer", dependencies: ["NetlinkWire"], path: "Fuzz/NetlinkFuzzer"),
         .executableTarget(name: "ExerciseFuzzer", dependencies: ["Grading"], path: "Fuzz/ExerciseFuzzer"),
     ]

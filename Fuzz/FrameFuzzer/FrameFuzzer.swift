@@ -1,60 +1,65 @@
-// libFuzzer target: the input as a captured Ethernet frame (EthernetFrame.decode, then the tcpdump-style
-// TcpdumpFormat.line and .detail), and as an IPv4 datagram from a raw ICMP socket (ICMPPacket.decode), both
-// the whole input and the input after an Ethernet header, so that frame seeds reach the ICMP decoder too.
-// Decoding must succeed or throw the decoder's own error type; anything else (a trap, another error) is a bug.
+// libFuzzer target for Packets, the one decoder of frames and datagrams: the input as a captured Ethernet frame
+// (EthernetFrame.decode and FrameLayers, then the tcpdump-style TcpdumpFormat.line and .detail), as an IPv4 datagram
+// from a raw socket (IPv4Packet.decode(datagram:) and the echo probe's EchoProbe.answer, which reads the same
+// layers), both the whole input and the input after an Ethernet header, and as BOOTP data (DHCPMessage.decode).
+// Decoding must succeed or throw FrameDecodeError, on the input and on every prefix of it; the decoded layers must
+// agree with each other; TCP options must give the header's bytes back. Anything else is a bug.
 // See Fuzz/README.md: built with -sanitize=fuzzer,address -DFUZZING by `make fuzz`; without FUZZING the
 // executable replays the files named on its command line.
-import NetlinkWire
+import Addresses
 import Packets
 import Probes
 
 func fuzzOne(_ bytes: [UInt8]) {
-    do {
-        let frame = try EthernetFrame.decode(bytes)
-        let line = TcpdumpFormat.line(frame)
-        if line.isEmpty { fuzzFailure("empty tcpdump line") }
+    let layers = checkFrame(bytes)
+    if case .success(let frame) = layers.result {
+        if TcpdumpFormat.line(frame).isEmpty { fuzzFailure("empty tcpdump line") }
+        _ = TcpdumpFormat.lineWithoutLinkLayer(frame)
         _ = TcpdumpFormat.detail(frame)
         // The same bytes with a larger wire length (a frame cut by the snaplen) print as well.
-        _ = TcpdumpFormat.line(try EthernetFrame.decode(bytes, wireLength: bytes.count + 1500))
-        agreeOnICMP(frame, Array(bytes.dropFirst(14)))
-    } catch is FrameDecodeError {
-    } catch {
-        fuzzFailure("EthernetFrame.decode threw \(error)")
-    }
-    for datagram in [bytes, Array(bytes.dropFirst(14))] {
-        do { _ = try ICMPPacket.decode(datagram) } catch is ICMPPacket.DecodeError {} catch {
-            fuzzFailure("ICMPPacket.decode threw \(error)")
+        guard case .success(let cut) = FrameLayers(bytes, wireLength: bytes.count + 1500).result else {
+            fuzzFailure("a larger wire length changed the decoding")
         }
+        _ = TcpdumpFormat.line(cut)
+        checkOptions(frame, bytes)
+    }
+    // Every prefix fails cleanly (a typed error) or decodes, and keeps the layers the whole input decodes before
+    // the prefix ends. Bounded so that an input of the largest size libFuzzer tries stays fast.
+    for n in stride(from: 0, to: bytes.count, by: bytes.count <= 1024 ? 1 : bytes.count / 512) {
+        let prefix = checkFrame(Array(bytes.prefix(n)))
+        if n >= EthernetHeader.size, prefix.ethernet != layers.ethernet { fuzzFailure("prefix \(n): another Ethernet header") }
+        if let ip = prefix.ipv4, let whole = layers.ipv4, ip != whole { fuzzFailure("prefix \(n): another IPv4 header") }
+    }
+    for datagram in [bytes, Array(bytes.dropFirst(EthernetHeader.size))] {
+        // The decoders throw FrameDecodeError and nothing else (typed throws: the compiler holds them to it).
+        _ = try? IPv4Packet.decode(datagram: datagram)
+        _ = EchoProbe.answer(datagram[...])
     }
     // BOOTP data straight after Ethernet, IPv4 (no options) and UDP headers.
-    do { _ = try DHCPMessage.decode(Array(bytes.dropFirst(42))) } catch is FrameDecodeError {} catch {
-        fuzzFailure("DHCPMessage.decode threw \(error)")
-    }
+    _ = try? DHCPMessage.decode(Array(bytes.dropFirst(42)))
 }
 
-/// The two ICMP readers must agree: what the frame decoder (captures) sees as an echo reply, or as an error
-/// quoting an echo request, the probe decoder (raw sockets, which only get whole datagrams: not fragments)
-/// must see the same way, with the same identifier, sequence, addresses and TTL.
-func agreeOnICMP(_ frame: EthernetFrame, _ datagram: [UInt8]) {
-    guard case .ipv4(let ip) = frame.payload, ip.fragmentOffset == 0, !ip.moreFragments,
-          case .icmp(let m) = ip.transport else { return }
-    // ICMPPacket.decode may throw for other ICMP messages (an error quoting fewer than 8 bytes of ICMP, say):
-    // it only needs echo replies and errors about echo requests.
-    let received: Result<ICMPPacket.Received, any Error> = Result { try ICMPPacket.decode(datagram) }
-    switch m.type {
-    case 0:
-        guard case .success(.echoReply(let from, let ttl, let id, let seq, _)) = received, from == ip.source, ttl == ip.ttl,
-              id == m.identifier, seq == m.sequence else {
-            fuzzFailure("echo reply \(ip.source) id \(m.identifier as Any) seq \(m.sequence as Any) ttl \(ip.ttl), ICMPPacket: \(received)")
-        }
-    case 3, 11:
-        guard let q = m.quoted, q.protocolNumber == 1, case .icmp(let inner) = q.transport, inner.type == 8,
-              let id = inner.identifier, let seq = inner.sequence else { return }
-        guard case .success(.error(let type, let code, let from, let rid, let rseq, let dst)) = received, type == m.type,
-              code == m.code, from == ip.source, rid == id, rseq == seq, dst == q.destination else {
-            fuzzFailure("ICMP error \(m.type)/\(m.code) quoting echo \(id)/\(seq) to \(q.destination), ICMPPacket: \(received)")
-        }
-    default:
-        break
-    }
+/// Decodes `bytes` as a frame both ways and holds the two to each other: `EthernetFrame.decode` throws exactly when
+/// `FrameLayers` has a failure, the same one, and returns the same frame otherwise; a layer is there only when the one
+/// below it is.
+@discardableResult
+func checkFrame(_ bytes: [UInt8]) -> FrameLayers {
+    let layers = FrameLayers(bytes)
+    let decoded: Result<EthernetFrame, FrameDecodeError> = Result { () throws(FrameDecodeError) in try EthernetFrame.decode(bytes) }
+    if decoded != layers.result { fuzzFailure("EthernetFrame.decode \(decoded) but FrameLayers \(layers.result)") }
+    if (layers.failure == nil) != (layers.frame != nil) { fuzzFailure("failure \(String(describing: layers.failure)) with frame \(String(describing: layers.frame))") }
+    if (bytes.count < EthernetHeader.size) != (layers.ethernet == nil) { fuzzFailure("\(bytes.count) bytes, Ethernet \(String(describing: layers.ethernet))") }
+    if layers.ipv4 != nil || layers.arp != nil, layers.ethernet == nil { fuzzFailure("a network layer without Ethernet") }
+    if layers.transport != nil, layers.ipv4 == nil { fuzzFailure("a transport without IPv4") }
+    return layers
+}
+
+/// A decoded TCP segment's options give back the bytes of its header between byte 20 and the data offset, so that
+/// tcpdump's walk over them (TcpdumpFormat) sees what it would have seen.
+func checkOptions(_ frame: EthernetFrame, _ bytes: [UInt8]) {
+    guard case .ipv4(let ip) = frame.payload, case .tcp(let t) = ip.transport else { return }
+    let start = EthernetHeader.size + ip.headerLength + 20, end = EthernetHeader.size + ip.headerLength + t.headerLength
+    guard end <= bytes.count else { fuzzFailure("TCP header past the frame") }
+    if TCPOption.bytes(t.options) != Array(bytes[start..<end]) { fuzzFailure("TCP options \(t.options) do not give their bytes back") }
+    if TCPOption.parse(bytes[start..<end]) != t.options { fuzzFailure("TCP options parse differently") }
 }

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <sys/vfs.h>
+#include <fcntl.h>
 #include <linux/nsfs.h>
 #include "CNetlink.h"
 
@@ -24,6 +25,8 @@ long nc_fs_type(int fd) {
     return fstatfs(fd, &st) == 0 ? (long)st.f_type : -1;
 }
 int nc_ns_type(int fd) { return ioctl(fd, NS_GET_NSTYPE); }
+
+int nc_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int nc_pidfd_open(int pid) {
 #ifdef SYS_pidfd_open
     return (int)syscall(SYS_pidfd_open, pid, 0);

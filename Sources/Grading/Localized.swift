@@ -1,5 +1,5 @@
 import Localization
-import NetlinkWire
+import Addresses
 
 /// Every text of a check (titles, expectations, observations, hints) is a `Localization.Localized`: a message of
 /// the catalogues (Messages/<code>.json) with its arguments, or an exercise file's texts, resolved in the report's

@@ -1,3 +1,4 @@
+import Addresses
 import Capture
 import Glibc
 import Kernel
@@ -224,8 +225,8 @@ struct Probing {
             let frame = DecodedFrame(captured)
             let request: Bool, answer: Bool
             if tcp, let t = frame.tcp {
-                request = t.flags & 0x12 == 0x02
-                answer = t.flags & 0x12 == 0x12 || t.flags & 0x04 != 0
+                request = t.flags.intersection([.syn, .ack]) == .syn
+                answer = t.flags.isSuperset(of: [.syn, .ack]) || t.flags.contains(.rst)
             } else if !tcp, let icmp = frame.icmp {
                 request = icmp.type == 8
                 answer = icmp.type == 0

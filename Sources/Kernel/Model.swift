@@ -1,3 +1,4 @@
+import Addresses
 import NetlinkWire
 
 /// What netcheck reads of one namespace: the values behind `ip link`, `ip address` and `ip route`.

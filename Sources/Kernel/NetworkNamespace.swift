@@ -4,7 +4,8 @@ import Glibc
 /// A network namespace, held open by a file descriptor (`/run/netns/NAME` as `ip netns add` creates it,
 /// or `/proc/thread-self/ns/net` for the one netcheck was started in).
 ///
-/// `run(_:)` is the one place in netcheck that calls `setns(2)`. It changes the namespace of the calling
+/// `run(_:)` is the one place in netcheck that calls `setns(2)` into a namespace (`Sandbox.within`, the other, only
+/// leaves a sandbox for the thread's own namespaces again). It changes the namespace of the calling
 /// thread only, so the body must be synchronous (no `await`): sockets and files opened in the body stay bound
 /// to this namespace after the thread has switched back.
 public final class NetworkNamespace: @unchecked Sendable, CustomStringConvertible {

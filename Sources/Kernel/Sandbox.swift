@@ -52,6 +52,28 @@ public enum Sandbox {
         return try makeEtcPrivate(etc)
     }
 
+    /// Runs `body` on the calling thread inside a new sandbox (`enter`), kills what it left running there (`reap`),
+    /// and returns the thread to the network and mount namespaces it was in: the tests' in-process ThreadSandbox.
+    /// `body` gets how /etc was made private. Like `NetworkNamespace.run`, this is one of the two places that call
+    /// setns(2); a thread that cannot return is stopped (fatalError) rather than left in the sandbox.
+    public static func within<T>(etc: Etc? = nil, _ body: (Etc) throws -> T) throws -> T {
+        let homeNet = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
+        guard homeNet >= 0 else { throw KernelError("open /proc/thread-self/ns/net", errno: errno) }
+        defer { close(homeNet) }
+        let homeMnt = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC)
+        guard homeMnt >= 0 else { throw KernelError("open /proc/thread-self/ns/mnt", errno: errno) }
+        defer { close(homeMnt) }
+        // Registered before entering: a sandbox that fails half-way is left too.
+        defer {
+            if nc_setns(homeMnt, nc_CLONE_NEWNS) != 0 || nc_setns(homeNet, nc_CLONE_NEWNET) != 0 {
+                fatalError("cannot leave the sandbox: \(String(cString: strerror(errno)))")
+            }
+        }
+        let made = try enter(etc: etc)
+        defer { reap() }
+        return try body(made)
+    }
+
     /// A fresh tmpfs on `path`, with the mode of the folder it covers (/var/tmp keeps its sticky 1777).
     static func mountTmpfs(on path: String, size: String = "16m") throws {
         var st = stat()

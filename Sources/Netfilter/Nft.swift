@@ -37,7 +37,7 @@ extension Ruleset {
         listing.finish()
         for (process, outcome) in zip(processes, outcomes) {
             if case .exited(let status, let stderr) = outcome, status != 0 {
-                throw NetfilterError(.exit(status: status, stderr: stderr), command: process.command)
+                throw NetfilterError(.exit(status: status, stderr: stderr), command: command(process))
             }
         }
         // The JSON listing holds the rules: stopped at the deadline, or once enough NAT rules were read, it was
@@ -59,17 +59,9 @@ extension Ruleset {
         let outcome = pump(process, deadline: deadline) { _, chunk in stdout += chunk; return true }[0]
         switch outcome {
         case .exited(0, _): return String(decoding: stdout, as: UTF8.self)
-        case .exited(let status, let stderr): throw NetfilterError(.exit(status: status, stderr: stderr), command: process[0].command)
-        case .killed: throw NetfilterError(.timeout(seconds: timeout), command: process[0].command)
+        case .exited(let status, let stderr): throw NetfilterError(.exit(status: status, stderr: stderr), command: command(process[0]))
+        case .killed: throw NetfilterError(.timeout(seconds: timeout), command: command(process[0]))
         }
-    }
-
-    /// A child started with its output in pipes.
-    struct Spawned {
-        var pid: pid_t
-        var stdout: Int32
-        var stderr: Int32
-        var command: String
     }
 
     /// How a child ended: its exit status (128 + signal when killed by another) and the start of its stderr, or
@@ -79,101 +71,30 @@ extension Ruleset {
         case killed
     }
 
-    /// Starts every command from the calling thread; on a failure, those already started are killed.
-    static func spawnAll(_ commands: [[String]]) throws -> [Spawned] {
-        var started: [Spawned] = []
-        do {
-            for argv in commands { started.append(try spawn(argv)) }
-        } catch {
-            for p in started { kill(p.pid, SIGKILL); _ = wait(p.pid); close(p.stdout); close(p.stderr) }
-            throw error
-        }
-        return started
-    }
+    /// "/usr/sbin/nft -j list ruleset": a command line for messages.
+    static func command(_ child: Subprocess.Child) -> String { child.command.joined(separator: " ") }
 
-    static func spawn(_ argv: [String]) throws -> Spawned {
-        let command = argv.joined(separator: " ")
-        var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
-        guard pipe(&out) == 0 else { throw NetfilterError(.spawn(errno: errno), command: command) }
-        guard pipe(&err) == 0 else {
-            let e = errno
-            close(out[0]); close(out[1])
-            throw NetfilterError(.spawn(errno: e), command: command)
+    /// Starts every command from the calling thread, stdin from /dev/null, stdout and stderr captured; on a
+    /// failure, those already started are killed.
+    static func spawnAll(_ commands: [[String]]) throws -> [Subprocess.Child] {
+        do { return try Subprocess.startAll(commands) } catch {
+            throw NetfilterError(.spawn(errno: error.errno), command: error.command.joined(separator: " "))
         }
-        // Kept out of programs other threads start (Glibc does not export pipe2 without _GNU_SOURCE).
-        for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArgs, environ)
-        close(out[1]); close(err[1])
-        guard rc == 0 else {
-            close(out[0]); close(err[0])
-            throw NetfilterError(.spawn(errno: rc), command: command)
-        }
-        return Spawned(pid: pid, stdout: out[0], stderr: err[0], command: command)
     }
 
     /// The most of a child's stderr kept for its error message.
     static let stderrLimit = 4096
 
-    /// Reads every child's stdout and stderr until they close, handing stdout to `output` (child index, bytes)
-    /// as it arrives; kills the children still running at `deadline`, or when `output` returns false. Reaps
-    /// them all and closes the pipes.
-    static func pump(_ processes: [Spawned], deadline: Double, output: (Int, ArraySlice<UInt8>) -> Bool) -> [Outcome] {
-        var fds = processes.flatMap { [pollfd(fd: $0.stdout, events: Int16(POLLIN), revents: 0),
-                                       pollfd(fd: $0.stderr, events: Int16(POLLIN), revents: 0)] }
-        var stderr = [[UInt8]](repeating: [], count: processes.count)
-        var killed = [Bool](repeating: false, count: processes.count)
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        func stop(_ p: Int) {
-            if !killed[p] { kill(processes[p].pid, SIGKILL); killed[p] = true }
-            for slot in [2 * p, 2 * p + 1] where fds[slot].fd >= 0 { close(fds[slot].fd); fds[slot].fd = -1 }
-        }
-        while fds.contains(where: { $0.fd >= 0 }) {
-            let left = deadline - monotonicNow()
-            let ready = left > 0 ? poll(&fds, nfds_t(fds.count), Int32(min(left * 1000, 60_000).rounded(.up))) : 0
-            if ready < 0 && errno == EINTR { continue }
-            if ready <= 0 {
-                for p in processes.indices where fds[2 * p].fd >= 0 || fds[2 * p + 1].fd >= 0 { stop(p) }
-                break
-            }
-            for slot in fds.indices where fds[slot].fd >= 0 && fds[slot].revents != 0 {
-                let p = slot / 2
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(fds[slot].fd, $0.baseAddress, $0.count) }
-                if n > 0 {
-                    if slot % 2 == 0 {
-                        if !output(p, buffer[..<n]) { stop(p) }
-                    } else if stderr[p].count < stderrLimit {
-                        stderr[p] += buffer[..<min(n, stderrLimit - stderr[p].count)]
-                    }
-                } else if n == 0 || errno != EINTR {
-                    close(fds[slot].fd)
-                    fds[slot].fd = -1
-                }
-                fds[slot].revents = 0
+    /// Reads every child's stdout and stderr while it runs, handing stdout to `output` (child index, bytes) as it
+    /// arrives; kills the children still running at `deadline` (monotonic seconds), or when `output` returns false.
+    /// Reaps them all and closes the pipes.
+    static func pump(_ processes: [Subprocess.Child], deadline: Double, output: (Int, ArraySlice<UInt8>) -> Bool) -> [Outcome] {
+        Subprocess.collect(processes, deadline: Int((deadline * 1e6).rounded(.up)), stderrLimit: stderrLimit, output: output).map {
+            switch $0.ending {
+            case .killed: .killed
+            case .exited(let status): .exited(status, stderr: String(decoding: $0.stderr, as: UTF8.self))
             }
         }
-        return processes.indices.map { p in
-            let status = wait(processes[p].pid)
-            return killed[p] ? .killed : .exited(status, stderr: String(decoding: stderr[p], as: UTF8.self))
-        }
-    }
-
-    /// Reaps `pid`; its exit status, or 128 + signal when it was killed.
-    static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return -1 }
-        }
-        return shellExitStatus(status)
     }
 
     /// Seconds on the monotonic clock.

@@ -1,5 +1,5 @@
+import Addresses
 import JSON
-import NetlinkWire
 
 /// One NAT rule of a network namespace's nftables ruleset, whether written with nft or with iptables-nft,
 /// reduced to the matches and the action netcheck reasons about. A field is nil when the rule does not match

@@ -1,3 +1,5 @@
+import Addresses
+
 /// `struct nlmsghdr`, the 16-byte header of every netlink message.
 ///
 ///     0               4       6       8               12              16
@@ -18,7 +20,7 @@ public struct NetlinkHeader: Equatable, Sendable {
     }
 
     func write(to w: inout ByteWriter) {
-        w.u32(length); w.u16(type); w.u16(flags); w.u32(sequence); w.u32(portID)
+        w.u32le(length); w.u16le(type); w.u16le(flags); w.u32le(sequence); w.u32le(portID)
     }
 }
 
@@ -61,11 +63,11 @@ public struct NetlinkMessage: Equatable, Sendable {
     public static func split(_ bytes: [UInt8]) throws -> [NetlinkMessage] {
         var messages: [NetlinkMessage] = []
         var offset = 0
-        let r = ByteReader(bytes)
+        let r = NetlinkReader(bytes)
         while offset < bytes.count {
             try r.need(offset, NetlinkHeader.size)
-            let header = NetlinkHeader(length: try r.u32(offset), type: try r.u16(offset + 4), flags: try r.u16(offset + 6),
-                                       sequence: try r.u32(offset + 8), portID: try r.u32(offset + 12))
+            let header = NetlinkHeader(length: try r.u32le(offset), type: try r.u16le(offset + 4), flags: try r.u16le(offset + 6),
+                                       sequence: try r.u32le(offset + 8), portID: try r.u32le(offset + 12))
             let length = Int(header.length)
             guard length >= NetlinkHeader.size else {
                 throw NetlinkDecodeError.malformed("nlmsg_len \(length) is shorter than the header")
@@ -79,6 +81,6 @@ public struct NetlinkMessage: Equatable, Sendable {
 
     /// For NLMSG_ERROR: the error code (negative errno, or 0 for an acknowledgement).
     public func errorCode() throws -> Int32 {
-        try ByteReader(payload).i32(0)
+        try NetlinkReader(payload).i32le(0)
     }
 }

@@ -1,3 +1,5 @@
+import Addresses
+
 /// The requests netcheck sends. All of them only read: dumps and single lookups, never a change.
 public enum NetlinkRequest {
     static let afUnspec: UInt8 = 0, afInet: UInt8 = 2
@@ -26,7 +28,7 @@ public enum NetlinkRequest {
         var body = ByteWriter()
         body.u8(afInet); body.u8(32); body.u8(source == nil ? 0 : 32); body.u8(0)
         body.u8(0); body.u8(0); body.u8(0); body.u8(0)
-        body.u32(0)
+        body.u32le(0)
         RouteAttribute(type: 1, payload: destination.bytes).write(to: &body)
         if let source { RouteAttribute(type: 2, payload: source.bytes).write(to: &body) }
         return message(type: NetlinkMessageType.getRoute, flags: NetlinkFlags.request, sequence: sequence, body: body.bytes)
@@ -36,7 +38,7 @@ public enum NetlinkRequest {
     public static func getNSID(fileDescriptor: Int32, sequence: UInt32) -> [UInt8] {
         var body = ByteWriter()
         body.u8(afUnspec); body.pad()
-        var fd = ByteWriter(); fd.i32(fileDescriptor)
+        var fd = ByteWriter(); fd.i32le(fileDescriptor)
         RouteAttribute(type: 3, payload: fd.bytes).write(to: &body)
         return message(type: NetlinkMessageType.getNSID, flags: NetlinkFlags.request, sequence: sequence, body: body.bytes)
     }

@@ -1,9 +1,9 @@
-import NetlinkWire
+import Addresses
 
 /// A BOOTP/DHCP message (RFC 2131) over Ethernet: the fixed 236-byte BOOTP header, the magic cookie
 /// 99.130.83.99 and the DHCP options (RFC 2132) this module needs. Other options are skipped; option
 /// overload (52) is ignored, so options moved into `sname`/`file` are not seen.
-public struct DHCPMessage: Equatable, Sendable {
+public struct DHCPMessage: LayerDecoding {
     /// 1 BOOTREQUEST (client to server), 2 BOOTREPLY.
     public var operation: UInt8
     public var transactionID: UInt32
@@ -28,6 +28,7 @@ public struct DHCPMessage: Equatable, Sendable {
     /// Option 3, in order of preference; empty when absent.
     public var routers: [IPv4Address]
 
+    public static let layerName = "DHCP"
     public static let bootRequest: UInt8 = 1
     public static let bootReply: UInt8 = 2
     /// The BOOTP server and client UDP ports.
@@ -75,41 +76,47 @@ public struct DHCPMessage: Equatable, Sendable {
     /// Ethernet's 1/6, a missing magic cookie (plain BOOTP with vendor data), an option whose length runs past
     /// the end, or option 1, 3, 51, 53 or 54 with an impossible length. Bytes after the end option (255) are
     /// ignored; a message without one ends with its bytes. A repeated option replaces the earlier one.
-    public static func decode(_ udpPayload: [UInt8]) throws -> DHCPMessage {
-        let r = ByteReader(udpPayload, layer: "DHCP")
-        try r.require(fixedLength + magicCookie.count)
+    public static func decode(_ udpPayload: [UInt8]) throws(FrameDecodeError) -> DHCPMessage {
+        try decode(layer: udpPayload[...]).header
+    }
+
+    /// `decode(_:)` in the shape of every layer. Next: none.
+    public static func decode(layer udpPayload: ArraySlice<UInt8>, in context: LayerContext = .whole) throws(FrameDecodeError) -> DecodedLayer<DHCPMessage> {
+        let r = FrameReader(udpPayload, layer: layerName)
+        try r.need(fixedLength + magicCookie.count)
         let operation = try r.u8(0), htype = try r.u8(1), hlen = try r.u8(2)
         guard operation == bootRequest || operation == bootReply else { throw malformed("operation \(operation)") }
         guard htype == 1, hlen == 6 else { throw malformed("hardware type \(htype), length \(hlen); only Ethernet") }
         guard Array(try r.slice(fixedLength, 4)) == magicCookie else { throw malformed("no magic cookie") }
 
-        var message = DHCPMessage(operation: operation, transactionID: try r.u32(4), flags: try r.u16(10),
+        var message = DHCPMessage(operation: operation, transactionID: try r.u32be(4), flags: try r.u16be(10),
                                   clientAddress: try r.ipv4(12), yourAddress: try r.ipv4(16),
                                   serverAddress: try r.ipv4(20), clientMAC: try r.mac(28))
-        for (tag, value) in try options(udpPayload, from: fixedLength + magicCookie.count) {
-            let v = ByteReader(value, layer: "DHCP")
-            func exactly(_ n: Int) throws {
+        for (tag, value) in try options(Array(udpPayload), from: fixedLength + magicCookie.count) {
+            let v = FrameReader(value, layer: layerName)
+            func exactly(_ n: Int) throws(FrameDecodeError) {
                 guard value.count == n else { throw malformed("option \(tag) length \(value.count), expected \(n)") }
             }
             switch tag {
             case 53: try exactly(1); message.messageType = try v.u8(0)
             case 54: try exactly(4); message.serverIdentifier = try v.ipv4(0)
-            case 51: try exactly(4); message.leaseSeconds = try v.u32(0)
+            case 51: try exactly(4); message.leaseSeconds = try v.u32be(0)
             case 1: try exactly(4); message.subnetMask = try v.ipv4(0)
             case 3:
                 guard !value.isEmpty, value.count % 4 == 0 else {
                     throw malformed("option 3 length \(value.count), expected a multiple of 4")
                 }
-                message.routers = try stride(from: 0, to: value.count, by: 4).map { try v.ipv4($0) }
+                message.routers = []
+                for offset in stride(from: 0, to: value.count, by: 4) { message.routers.append(try v.ipv4(offset)) }
             default: break
             }
         }
-        return message
+        return DecodedLayer(header: message, next: .none, payload: [])
     }
 
     /// The options from `start` to the end option (255) or the end of the bytes, as (tag, value) pairs;
     /// pad (0) is skipped. Every length is checked against the bytes before they are read.
-    static func options(_ bytes: [UInt8], from start: Int) throws -> [(tag: UInt8, value: [UInt8])] {
+    static func options(_ bytes: [UInt8], from start: Int) throws(FrameDecodeError) -> [(tag: UInt8, value: [UInt8])] {
         var result: [(tag: UInt8, value: [UInt8])] = []
         var i = start
         while i < bytes.count {
@@ -127,5 +134,5 @@ public struct DHCPMessage: Equatable, Sendable {
         return result
     }
 
-    static func malformed(_ reason: String) -> FrameDecodeError { .malformed(layer: "DHCP", reason: reason) }
+    static func malformed(_ reason: String) -> FrameDecodeError { .malformed(layer: layerName, reason: reason) }
 }

@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 /// One decoded frame as the line `tcpdump -t -n -e -l` (tcpdump 4.99) prints for it, without the newline.
 ///
@@ -206,26 +206,28 @@ public enum TcpdumpFormat {
     /// print-tcp.c tcp_print (tcpdump 4.99, without -v/-S): "Flags [F S R P . U E W], seq S[:S+len], ack A,
     /// win W[, urg U][, options [...]], length N", seq and ack relative per `session` (see `TcpdumpSession`).
     static func tcp(_ t: TCPSegment, ip: IPv4Packet, session: TcpdumpSession) -> String {
-        let names: [(UInt8, String)] = [(0x01, "F"), (0x02, "S"), (0x04, "R"), (0x08, "P"), (0x10, "."),
-                                        (0x20, "U"), (0x40, "E"), (0x80, "W")]
-        let flags = names.filter { t.flags & $0.0 != 0 }.map(\.1).joined()
+        let names: [(TCPFlags, String)] = [(.fin, "F"), (.syn, "S"), (.rst, "R"), (.psh, "P"), (.ack, "."),
+                                           (.urg, "U"), (.ece, "E"), (.cwr, "W")]
+        let flags = names.filter { t.flags.contains($0.0) }.map(\.1).joined()
         var s = "Flags [\(flags.isEmpty ? "none" : flags)]"
         var seq = t.sequence, ack = t.acknowledgement
         var stored: (thseq: UInt32, thack: UInt32, rev: Bool) = (0, 0, false)
-        if t.flags & 0x10 != 0 {
+        if t.flags.contains(.ack) {
             let n = session.numbers(ip, t)
             seq = n.seq; ack = n.ack
             stored = (n.thseq, n.thack, n.rev)
         }
-        if t.payloadLength > 0 || t.flags & 0x07 != 0 {
+        if t.payloadLength > 0 || !t.flags.isDisjoint(with: [.fin, .syn, .rst]) {
             s += ", seq \(seq)"
             if t.payloadLength > 0 { s += ":\(seq &+ UInt32(truncatingIfNeeded: t.payloadLength))" }
         }
-        if t.flags & 0x10 != 0 { s += ", ack \(ack)" }
+        if t.flags.contains(.ack) { s += ", ack \(ack)" }
         s += ", win \(t.window)"
-        if t.flags & 0x20 != 0 { s += ", urg \(t.urgentPointer)" }
+        if t.flags.contains(.urg) { s += ", urg \(t.urgentPointer)" }
         if !t.options.isEmpty {
-            switch tcpOptions(t.options, dataFollows: t.payloadLength > 0, thseq: stored.thseq, thack: stored.thack, rev: stored.rev) {
+            // print-tcp.c walks the option bytes its own way (a known kind with a wrong length is read at its usual
+            // size, and the walk goes on from there): it is given the header's bytes, which the options give back.
+            switch tcpOptions(TCPOption.bytes(t.options), dataFollows: t.payloadLength > 0, thseq: stored.thseq, thack: stored.thack, rev: stored.rev) {
             case .complete(let text): s += ", options [\(text)]"
             case .bad(let text): return s + ", options [\(text)"
             }

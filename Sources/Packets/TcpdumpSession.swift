@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 
 /// Frames rendered the way ONE run of tcpdump 4.99 prints a capture: TCP sequence numbers relative to each
 /// connection's initial numbers, as print-tcp.c keeps them in `tcp_seq_hash` (without -S).
@@ -37,7 +37,7 @@ public final class TcpdumpSession {
                       : Key(source: src, destination: dst, ports: UInt32(sport) << 16 | UInt32(dport))
         var seq = t.sequence, ack = t.acknowledgement
         let stored: (seq: UInt32, ack: UInt32)
-        if let known = initial[key], t.flags & 0x02 == 0 {
+        if let known = initial[key], !t.flags.contains(.syn) {
             stored = known
             if rev { seq &-= known.ack; ack &-= known.seq } else { seq &-= known.seq; ack &-= known.ack }
         } else {

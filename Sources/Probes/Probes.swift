@@ -1,6 +1,7 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
+import Packets
 
 /// One ICMP echo request to send from inside a namespace, optionally from a given source address
 /// (`ip netns exec NS ping -I SOURCE DESTINATION`).
@@ -160,18 +161,17 @@ public enum EchoProbe {
                     let now = monotonicMicroseconds()
                     // Kept polling for a patient watcher: an echo answer after the echo timeout is a loss.
                     if now >= echoDeadline { continue }
-                    guard let received = try? ICMPPacket.decode(Array(buffer[0..<n])) else { continue }
-                    switch received {
-                    case let .echoReply(from, ttl, identifier, seq, payload):
+                    switch answer(buffer[0..<n]) {
+                    case let .echoReply(from, ttl, identifier, seq, data)?:
                         guard seq == sequence, let i = index[identifier], outcomes[i] == nil,
-                              payload.starts(with: token) else { continue }
+                              data.starts(with: token) else { continue }
                         outcomes[i] = .reply(from: from, ttl: ttl, rttMicroseconds: now - sentAt[i])
-                    case let .error(type, code, from, identifier, seq, quoted):
+                    case let .error(type, code, from, identifier, seq, quoted)?:
                         guard seq == sequence, let i = index[identifier], outcomes[i] == nil,
                               quoted == requests[i].destination else { continue }
-                        outcomes[i] = type == ICMPPacket.timeExceeded
+                        outcomes[i] = type == ICMPMessage.timeExceeded
                             ? .timeExceeded(from: from) : .destinationUnreachable(from: from, code: code)
-                    case .other:
+                    case nil:
                         continue
                     }
                 }
@@ -179,6 +179,36 @@ public enum EchoProbe {
             }
         }
         return requests.indices.map { EchoResult(request: requests[$0], outcome: outcomes[$0] ?? .timeout, identifier: identifiers[$0]) }
+    }
+
+    /// What a datagram from a raw ICMP socket says about an echo request.
+    public enum Answer: Equatable, Sendable {
+        /// An echo reply, with the data after its header (an answer to netcheck's echo starts with its token).
+        case echoReply(from: IPv4Address, ttl: UInt8, identifier: UInt16, sequence: UInt16, data: [UInt8])
+        /// Destination unreachable or time exceeded quoting an echo request (its identifier, sequence and destination).
+        case error(type: UInt8, code: UInt8, from: IPv4Address, identifier: UInt16, sequence: UInt16, quotedDestination: IPv4Address)
+    }
+
+    /// Reads a whole IPv4 datagram as a raw ICMP socket delivers it (IP header first) with Packets' decoders, layer
+    /// by layer (the echo data is the ICMP layer's payload); nil for anything that is not an answer to an echo
+    /// request, or does not decode.
+    public static func answer(_ datagram: ArraySlice<UInt8>) -> Answer? {
+        guard let ip = try? IPv4Header.decode(layer: datagram), ip.next == .icmp,
+              let icmp = try? ICMPMessage.decode(layer: ip.payload, in: ip.context) else { return nil }
+        let m = icmp.header
+        switch m.type {
+        case ICMPMessage.echoReply:
+            guard let identifier = m.identifier, let sequence = m.sequence else { return nil }
+            return .echoReply(from: ip.header.source, ttl: ip.header.ttl, identifier: identifier, sequence: sequence,
+                              data: Array(icmp.payload))
+        case ICMPMessage.destinationUnreachable, ICMPMessage.timeExceeded:
+            guard let quoted = m.quoted, case .icmp(let inner) = quoted.transport, inner.type == ICMPMessage.echoRequest,
+                  let identifier = inner.identifier, let sequence = inner.sequence else { return nil }
+            return .error(type: m.type, code: m.code, from: ip.header.source, identifier: identifier, sequence: sequence,
+                          quotedDestination: quoted.destination)
+        default:
+            return nil
+        }
     }
 
     /// Distinct random identifiers for `count` requests (consecutive from a random base).
@@ -216,7 +246,7 @@ public enum EchoProbe {
 
     /// Sends one request; returns the errno of an immediate failure.
     static func send(_ request: EchoRequest, on fd: Int32, identifier: UInt16, token: [UInt8]) -> Int32? {
-        let packet = ICMPPacket.echoRequest(identifier: identifier, sequence: sequence, token: token)
+        let packet = ICMPMessage.echoRequest(identifier: identifier, sequence: sequence, token: token)
         var destination = socketAddress(request.destination)
         let sent = packet.withUnsafeBytes { bytes in
             withUnsafePointer(to: &destination) {

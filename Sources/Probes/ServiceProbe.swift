@@ -1,6 +1,6 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
 import Packets
 
 /// Talking to the learner's servers (chapters 5, 6 and 8) from sockets opened inside a namespace: a UDP
@@ -67,7 +67,7 @@ public enum ServiceProbe {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(udp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         if bound != 0 { return .failed(errno: errno) }
-        let segment = udpSegment(source: peer.address, sourcePort: peer.port, destination: address, destinationPort: port, payload: payload)
+        let segment = UDPDatagram.datagram(source: peer.address, sourcePort: peer.port, destination: address, destinationPort: port, payload: payload)
         var remote = EchoProbe.socketAddress(address)
         let sent = segment.withUnsafeBytes { bytes in
             withUnsafePointer(to: &remote) {
@@ -95,20 +95,6 @@ public enum ServiceProbe {
             }
         }
         return .delivered
-    }
-
-    /// An 8-byte UDP header and its payload, with the checksum over the RFC 768 pseudo-header.
-    public static func udpSegment(source: IPv4Address, sourcePort: UInt16, destination: IPv4Address, destinationPort: UInt16,
-                                  payload: [UInt8]) -> [UInt8] {
-        let length = UInt16(8 + payload.count)
-        var segment: [UInt8] = [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xff),
-                                UInt8(length >> 8), UInt8(length & 0xff), 0, 0] + payload
-        let pseudo = source.bytes + destination.bytes + [0, 17, UInt8(length >> 8), UInt8(length & 0xff)]
-        var sum = internetChecksum(pseudo + segment)
-        if sum == 0 { sum = 0xffff }   // 0 would mean "no checksum"
-        segment[6] = UInt8(sum >> 8)
-        segment[7] = UInt8(sum & 0xff)
-        return segment
     }
 
     /// A TCP connection made from inside a namespace, used synchronously with deadlines.

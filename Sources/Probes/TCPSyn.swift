@@ -1,29 +1,13 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
+import Packets
 
 /// A bare TCP SYN, sent from a raw socket inside a namespace: a connection attempt that never completes.
 /// The kernel of the sending namespace answers whatever comes back (SYN-ACK) with a RST, so a listener on the
-/// far side sees a half-open attempt and no connection: its `nc -l` keeps waiting.
+/// far side sees a half-open attempt and no connection: its `nc -l` keeps waiting. The segment is built by
+/// `TCPSegment.syn` (Packets).
 public enum TCPSyn {
-    /// The 20-byte TCP header of a SYN with its checksum (RFC 793 pseudo-header over source and destination).
-    public static func segment(source: IPv4Address, sourcePort: UInt16, destination: IPv4Address, destinationPort: UInt16,
-                               sequence: UInt32) -> [UInt8] {
-        var tcp: [UInt8] = [
-            UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xff),
-            UInt8(sequence >> 24), UInt8(sequence >> 16 & 0xff), UInt8(sequence >> 8 & 0xff), UInt8(sequence & 0xff),
-            0, 0, 0, 0,          // acknowledgement
-            0x50, 0x02,          // header length 5 words; SYN
-            0xfa, 0xf0,          // window 64240
-            0, 0, 0, 0,          // checksum, urgent pointer
-        ]
-        let pseudo = source.bytes + destination.bytes + [0, 6, 0, UInt8(tcp.count)]
-        let sum = ICMPPacket.checksum(pseudo + tcp)
-        tcp[16] = UInt8(sum >> 8)
-        tcp[17] = UInt8(sum & 0xff)
-        return tcp
-    }
-
     /// Sends one SYN from `namespace`, from `source` (an address of that namespace), and closes the socket.
     /// Returns the errno of an immediate failure (ENETUNREACH, EADDRNOTAVAIL), nil when it left.
     public static func send(from namespace: NetworkNamespace, source: IPv4Address, sourcePort: UInt16,
@@ -42,8 +26,8 @@ public enum TCPSyn {
         }
         if bound != 0 { return errno }
         var rng = SystemRandomNumberGenerator()
-        let packet = segment(source: source, sourcePort: sourcePort, destination: destination, destinationPort: port,
-                             sequence: UInt32.random(in: 0...UInt32.max, using: &rng))
+        let packet = TCPSegment.syn(source: source, sourcePort: sourcePort, destination: destination, destinationPort: port,
+                                    sequence: UInt32.random(in: 0...UInt32.max, using: &rng))
         var remote = EchoProbe.socketAddress(destination)
         let sent = packet.withUnsafeBytes { bytes in
             withUnsafePointer(to: &remote) {

@@ -1,7 +1,5 @@
 import Foundation
-import CNetlink
 import Kernel
-import Glibc
 
 /// The outcome of one command run by the tests.
 public struct ProcessResult: Sendable {
@@ -23,45 +21,20 @@ public enum TestPaths {
     }
 }
 
-/// Runs a program and collects its output. Output goes through files, so a chatty child cannot block on a pipe.
-///
-/// posix_spawn from the calling thread (so the child starts in that thread's namespaces) and waitpid on that
-/// one child: Foundation's Process reaps children on a monitor thread of its own, which hung when the first
-/// process of a test run was started from inside a thread sandbox.
+/// Runs a program and collects its output (`Kernel.Subprocess`, as netcheck runs its own: from the calling thread, so
+/// the child starts in that thread's namespaces, inside a ThreadSandbox too; stdout and stderr read through pipes
+/// while it runs, so a chatty child never blocks, until it has exited — a daemon it leaves running with the pipes
+/// open is not waited for). Foundation's Process reaps children on a monitor thread of its own, which hung when the
+/// first process of a test run was started from inside a thread sandbox.
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                        currentDirectory: URL = TestPaths.packageRoot) throws -> ProcessResult {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netcheck-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
-
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    nc_spawn_addchdir(&actions, currentDirectory.path)
-
-    var env = ProcessInfo.processInfo.environment
-    env.merge(environment) { $1 }
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-    guard rc == 0 else {
-        throw ThreadSandbox.Failure(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+    let options = Subprocess.Options(environment: Subprocess.environment(adding: environment), workingDirectory: currentDirectory.path)
+    let finished: Subprocess.Finished
+    do { finished = try Subprocess.run([executable] + arguments, options) } catch {
+        throw ThreadSandbox.Failure(description: error.description)
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 {
-        guard errno == EINTR else { throw ThreadSandbox.Failure(description: "waitpid: \(String(cString: strerror(errno)))") }
-    }
-    let exitStatus = shellExitStatus(status)
-    return ProcessResult(status: exitStatus,
-                         stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    return ProcessResult(status: finished.exitStatus, stdout: String(decoding: finished.stdout, as: UTF8.self),
+                         stderr: String(decoding: finished.stderr, as: UTF8.self))
 }
 
 /// A private sandbox for one test script: `netcheck sandbox` (the same `Kernel.Sandbox` as `netcheck demo` and

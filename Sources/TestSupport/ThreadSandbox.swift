@@ -1,6 +1,3 @@
-import CNetlink
-import Foundation
-import Glibc
 import Kernel
 
 /// A private sandbox for in-process tests: the *calling thread* moves into netcheck's sandbox (`Kernel.Sandbox`,
@@ -19,23 +16,18 @@ public enum ThreadSandbox {
     }
 
     public static func with<T>(etc: Sandbox.Etc? = nil, _ body: (Shell) throws -> T) throws -> T {
-        let homeNet = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
-        let homeMnt = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC)
-        guard homeNet >= 0, homeMnt >= 0 else { throw Failure(description: "cannot open own namespaces") }
-        defer { close(homeNet); close(homeMnt) }
-        // Registered before entering: a sandbox that fails half-way is left too.
-        defer {
-            if nc_setns(homeMnt, nc_CLONE_NEWNS) != 0 || nc_setns(homeNet, nc_CLONE_NEWNET) != 0 {
-                fatalError("cannot leave the test sandbox: \(String(cString: strerror(errno)))")
+        var entered = false
+        do {
+            return try Sandbox.within(etc: etc) { made in
+                entered = true
+                var shell = Shell()
+                shell.etc = made
+                try shell.must("ip link set lo up")
+                return try body(shell)
             }
+        } catch where !entered {
+            throw Failure(description: "cannot create the sandbox: \(error)")
         }
-        let made: Sandbox.Etc
-        do { made = try Sandbox.enter(etc: etc) } catch { throw Failure(description: "cannot create the sandbox: \(error)") }
-        defer { Sandbox.reap() }
-        var shell = Shell()
-        shell.etc = made
-        try shell.must("ip link set lo up")
-        return try body(shell)
     }
 }
 

@@ -55,17 +55,17 @@ struct DemoCommand: ParsableCommand, SpeaksLanguage {
     /// Runs the solution, the mistakes and the check inside the sandbox; the check's exit status.
     func sandboxed(catalog: ExerciseCatalog, script: String) -> Result<Int32, Failure> {
         do {
-            let status = try Spawn.run(["/bin/bash", "-e", script])
+            let status = try Subprocess.run(["/bin/bash", "-e", script], .inheritAll).exitStatus
             guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.solutionFailed", ["script": script, "status": Int(status)]))) }
             for command in mistakes {
-                let status = try Spawn.run(["/bin/bash", "-ec", command])
+                let status = try Subprocess.run(["/bin/bash", "-ec", command], .inheritAll).exitStatus
                 guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.commandFailed", ["command": command, "status": Int(status)]))) }
             }
             var argv = [executablePath, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
                         "--lang", output.language.code, "--format", output.resolvedFormat.rawValue]
             if let messages = languageOptions.messages { argv += ["--messages", messages] }
             if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
-            return .success(try Spawn.run(argv))
+            return .success(try Subprocess.run(argv, .inheritAll).exitStatus)
         } catch {
             return .failure(.environment(error: error))
         }

@@ -1,6 +1,7 @@
 import SafeText
 import ArgumentParser
 import Glibc
+import Kernel
 import Grading
 import Localization
 import Report
@@ -134,7 +135,10 @@ enum Failure: Error, CustomStringConvertible {
     static func environment(error: Error) -> Failure { .environment(reason(error)) }
 
     static func reason(_ error: Error) -> Localized {
-        (error as? LocalizedError)?.message ?? Localized("\(error)")
+        if let spawn = error as? Subprocess.SpawnError {
+            return Localized(id: "cli.error.cannotStart", ["program": spawn.program, "reason": String(cString: strerror(spawn.errno))])
+        }
+        return (error as? LocalizedError)?.message ?? Localized("\(error)")
     }
 
     var description: String {

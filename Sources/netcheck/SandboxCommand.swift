@@ -21,11 +21,11 @@ struct SandboxCommand: ParsableCommand {
         if argv.isEmpty { argv = ["/bin/bash"] }
         if let problem = Preflight.problem() { problem.exit() }
         do { try Sandbox.enter() } catch { Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit() }
-        // As in the demo: Ctrl-C reaches the command (Spawn resets it), this process stays to clean up.
+        // As in the demo: Ctrl-C reaches the command (Subprocess resets it in the child), this process stays to clean up.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let status: Int32
-        do { status = try Spawn.run(argv) } catch {
+        do { status = try Subprocess.run(argv, .inheritAll).exitStatus } catch {
             Sandbox.reap()
             Failure.environment(error: error).exit()
         }

@@ -1,4 +1,5 @@
 @testable import Grading
+import Addresses
 import Kernel
 import NetlinkWire
 import XCTest

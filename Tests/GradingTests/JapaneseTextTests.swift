@@ -1,3 +1,4 @@
+import Addresses
 import Foundation
 @testable import Grading
 import JSON

@@ -1,6 +1,6 @@
+import Addresses
 import Glibc
 import Kernel
-import NetlinkWire
 import TestSupport
 import XCTest
 @testable import Netfilter

@@ -1,4 +1,4 @@
-import NetlinkWire
+import Addresses
 import XCTest
 @testable import Netfilter
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Addresses
 @testable import NetlinkWire
 
 /// Writes the kernel's messages of Fixtures.swift, a multi-message dump and hand-made neighbour and nsid
@@ -37,7 +38,7 @@ final class FuzzCorpusExport: XCTestCase {
         var w = ByteWriter()
         NetlinkHeader(length: UInt32(NetlinkHeader.size + payload.count), type: type, flags: flags, sequence: 1, portID: 4242)
             .write(to: &w)
-        w.bytes += payload
+        w.append(payload)
         w.pad()
         return w.bytes
     }

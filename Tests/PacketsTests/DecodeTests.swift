@@ -1,4 +1,5 @@
-import NetlinkWire
+import Addresses
+import TestSupport
 import XCTest
 @testable import Packets
 
@@ -180,7 +181,7 @@ final class DecodeTests: XCTestCase {
     func testTCP() throws {
         let ip = try ipv4(EthernetFrame.decode(Self.tcp))
         XCTAssertEqual(ip.transport, .tcp(TCPSegment(sourcePort: 40000, destinationPort: 8080, sequence: 1001, acknowledgement: 5001,
-                                                     flags: 0x18, window: 512, headerLength: 20, payloadLength: 3)))
+                                                     flags: [.psh, .ack], window: 512, headerLength: 20, payloadLength: 3)))
     }
 
     func testNonFirstFragmentHasNoTransport() throws {

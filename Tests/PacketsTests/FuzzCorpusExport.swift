@@ -1,5 +1,4 @@
 import Foundation
-import NetlinkWire
 import XCTest
 @testable import Packets
 

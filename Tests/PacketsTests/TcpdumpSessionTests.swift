@@ -1,5 +1,5 @@
+import Addresses
 import Foundation
-import NetlinkWire
 import TestSupport
 import XCTest
 @testable import Packets

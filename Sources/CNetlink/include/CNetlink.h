@@ -34,4 +34,10 @@ int nc_pidfd_open(int pid);
 int nc_ns_type(int fd);
 /* posix_spawn_file_actions_addchdir_np (glibc 2.29), likewise hidden behind _GNU_SOURCE. */
 int nc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+/* pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start, so that no program another thread starts meanwhile
+   inherits them (_GNU_SOURCE again). */
+int nc_pipe_cloexec(int fds[2]);
+/* pidfd_open(2) (Linux 5.3): a descriptor that poll(2) reports readable once the process has exited; -1 with errno
+   (ENOSYS on older kernels). */
+int nc_pidfd_open(int pid);
 #endif

@@ -1,3 +1,4 @@
+import Addresses
 import Capture
 import Kernel
 import NetlinkWire

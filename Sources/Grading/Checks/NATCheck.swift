@@ -1,3 +1,4 @@
+import Addresses
 import Capture
 import Glibc
 import Kernel
@@ -95,8 +96,8 @@ enum NATCheck {
     static func destination(_ spec: NATSpec, expected: Localized, inside: [SeenFrame], outside: [SeenFrame],
                             exercise: Exercise, world: World) -> Verdict {
         let port = spec.port ?? 0
-        func isSyn(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x02 }) ?? false }
-        func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags & 0x12 == 0x12 || $0.flags & 0x04 != 0 }) ?? false }
+        func isSyn(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags.intersection([.syn, .ack]) == .syn }) ?? false }
+        func isAnswer(_ s: SeenFrame) -> Bool { (s.tcp.map { $0.flags.isSuperset(of: [.syn, .ack]) || $0.flags.contains(.rst) }) ?? false }
         let outSyn = outside.first(where: isSyn)
         guard let outSynIP = outSyn?.ipv4 else {
             return notThrough(spec, observed: Localized(id: "dnat.observed.none", ["to": "\(spec.to).\(port)", "outside": spec.outside.name]),
@@ -124,7 +125,7 @@ enum NATCheck {
             return .fail(expected, observed: Localized.join([seen, Localized(id: "dnat.observed.noAnswer", ["translated": spec.translated])], by: .clauses),
                          hint: spec.hint ?? Localized(id: "dnat.hint.noAnswer", ["translated": spec.translated, "namespace": spec.inside.namespace]))
         }
-        let listener = answerTCP.flags & 0x12 == 0x12
+        let listener = answerTCP.flags.isSuperset(of: [.syn, .ack])
             ? Localized(id: "dnat.observed.listener", ["address": "\(spec.translated):\(port)"])
             : Localized(id: "dnat.observed.reset", ["address": "\(spec.translated):\(port)"])
         guard let answerOut, answerOut.ipv4?.source == spec.to else {

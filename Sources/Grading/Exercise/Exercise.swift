@@ -1,3 +1,4 @@
+import Addresses
 import NetlinkWire
 
 /// The expected end state of one exercise, as declared in `Exercises/<id>.json`. No Swift per exercise:

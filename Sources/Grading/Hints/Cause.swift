@@ -1,3 +1,4 @@
+import Addresses
 import Kernel
 import NetlinkWire
 

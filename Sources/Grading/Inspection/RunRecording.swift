@@ -1,3 +1,4 @@
+import Addresses
 import Capture
 import Glibc
 import JSON

@@ -1,3 +1,4 @@
+import Addresses
 import Glibc
 import Kernel
 import Netfilter

@@ -1,3 +1,5 @@
+import Addresses
+
 /// RTM_NEWADDR: `struct ifaddrmsg` and its IFA_* attributes, as `ip address show` prints them.
 ///
 ///     0        1         2       3       4              8
@@ -17,13 +19,13 @@ public struct AddressMessage: Equatable, Sendable {
     public var attributes: [AddressAttribute]
 
     public init(payload: [UInt8]) throws {
-        let r = ByteReader(payload)
+        let r = NetlinkReader(payload)
         try r.need(0, Self.headerSize)
         family = try r.u8(0)
         prefixLength = try r.u8(1)
         flags = try r.u8(2)
         scope = try r.u8(3)
-        interfaceIndex = try r.i32(4)
+        interfaceIndex = try r.i32le(4)
         attributes = try RouteAttribute.parse(payload.dropFirst(Self.headerSize)).map(AddressAttribute.init)
     }
 
@@ -62,9 +64,9 @@ public enum AddressAttribute: Equatable, Sendable {
         case 2: self = .local(a.payload)
         case 3: self = .label(a.string)
         case 6:
-            let r = ByteReader(a.payload)
-            self = .cacheInfo(preferred: try r.u32(0), valid: try r.u32(4))
-        case 8: self = .flags(try ByteReader(a.payload).u32(0))
+            let r = NetlinkReader(a.payload)
+            self = .cacheInfo(preferred: try r.u32le(0), valid: try r.u32le(4))
+        case 8: self = .flags(try NetlinkReader(a.payload).u32le(0))
         default: self = .other(a)
         }
     }

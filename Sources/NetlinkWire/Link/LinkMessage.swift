@@ -20,12 +20,12 @@ public struct LinkMessage: Equatable, Sendable {
     public static let flagLowerUp: UInt32 = 0x10000
 
     public init(payload: [UInt8]) throws {
-        let r = ByteReader(payload)
+        let r = NetlinkReader(payload)
         try r.need(0, Self.headerSize)
         family = try r.u8(0)
-        deviceType = try r.u16(2)
-        index = try r.i32(4)
-        flags = try r.u32(8)
+        deviceType = try r.u16le(2)
+        index = try r.i32le(4)
+        flags = try r.u32le(8)
         attributes = try RouteAttribute.parse(payload.dropFirst(Self.headerSize)).map(LinkAttribute.init)
     }
 

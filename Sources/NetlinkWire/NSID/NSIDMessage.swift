@@ -6,7 +6,7 @@ public struct NSIDMessage: Equatable, Sendable {
     public static let notAssigned: Int32 = -1
 
     public init(payload: [UInt8]) throws {
-        try ByteReader(payload).need(0, 4)
+        try NetlinkReader(payload).need(0, 4)
         attributes = try RouteAttribute.parse(payload.dropFirst(4))
     }
 

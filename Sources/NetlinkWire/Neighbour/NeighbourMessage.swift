@@ -1,3 +1,5 @@
+import Addresses
+
 /// RTM_NEWNEIGH: `struct ndmsg` and its NDA_* attributes. With family AF_INET it is an ARP cache entry
 /// (`ip neigh show`); with family AF_BRIDGE a bridge forwarding-database entry (`bridge fdb show`).
 ///
@@ -20,11 +22,11 @@ public struct NeighbourMessage: Equatable, Sendable {
     public var attributes: [RouteAttribute]
 
     public init(payload: [UInt8]) throws {
-        let r = ByteReader(payload)
+        let r = NetlinkReader(payload)
         try r.need(0, Self.headerSize)
         family = try r.u8(0)
-        interfaceIndex = try r.i32(4)
-        state = try r.u16(8)
+        interfaceIndex = try r.i32le(4)
+        state = try r.u16le(8)
         flags = try r.u8(10)
         attributes = try RouteAttribute.parse(payload.dropFirst(Self.headerSize))
     }

@@ -1,3 +1,5 @@
+import Addresses
+
 /// RTM_NEWROUTE: `struct rtmsg` and its RTA_* attributes, as `ip route show` prints them.
 ///
 ///     0       1        2        3     4       5          6       7      8              12
@@ -20,7 +22,7 @@ public struct RouteMessage: Equatable, Sendable {
     public var attributes: [RouteMessageAttribute]
 
     public init(payload: [UInt8]) throws {
-        let r = ByteReader(payload)
+        let r = NetlinkReader(payload)
         try r.need(0, Self.headerSize)
         family = try r.u8(0)
         destinationLength = try r.u8(1)
@@ -29,7 +31,7 @@ public struct RouteMessage: Equatable, Sendable {
         routeProtocol = try r.u8(5)
         scope = try r.u8(6)
         type = try r.u8(7)
-        flags = try r.u32(8)
+        flags = try r.u32le(8)
         attributes = try RouteAttribute.parse(payload.dropFirst(Self.headerSize)).map(RouteMessageAttribute.init)
     }
 
@@ -62,7 +64,7 @@ public enum RouteMessageAttribute: Equatable, Sendable {
     case other(RouteAttribute)
 
     init(_ a: RouteAttribute) throws {
-        func int() throws -> UInt32 { try ByteReader(a.payload).u32(0) }
+        func int() throws -> UInt32 { try NetlinkReader(a.payload).u32le(0) }
         switch a.type {
         case 1: self = .destination(a.payload)
         case 2: self = .source(a.payload)

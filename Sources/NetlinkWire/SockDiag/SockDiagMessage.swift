@@ -1,3 +1,5 @@
+import Addresses
+
 /// NETLINK_SOCK_DIAG for IPv4/IPv6 sockets (what `ss` reads): `struct inet_diag_req_v2` out,
 /// `struct inet_diag_msg` back, followed by attributes.
 ///
@@ -31,18 +33,18 @@ public struct InetDiagMessage: Equatable, Sendable {
     public static let stateListen: UInt8 = 10
 
     public init(payload: [UInt8]) throws {
-        let r = ByteReader(payload)
+        let r = NetlinkReader(payload)
         try r.need(0, Self.size)
         family = try r.u8(0)
         state = try r.u8(1)
-        sourcePort = UInt16(try r.u8(4)) << 8 | UInt16(try r.u8(5))
-        destinationPort = UInt16(try r.u8(6)) << 8 | UInt16(try r.u8(7))
+        sourcePort = try r.u16be(4)
+        destinationPort = try r.u16be(6)
         let length = family == 10 ? 16 : 4
         source = Array(try r.slice(8, length))
         destination = Array(try r.slice(24, length))
-        expires = try r.u32(52)
-        uid = try r.u32(64)
-        inode = try r.u32(68)
+        expires = try r.u32le(52)
+        uid = try r.u32le(64)
+        inode = try r.u32le(68)
         v6Only = nil
         otherAttributes = []
         for attribute in try RouteAttribute.parse(payload.dropFirst(Self.size)) {
@@ -80,7 +82,7 @@ extension NetlinkRequest {
     public static func dumpInetSockets(family: UInt8, protocol transport: UInt8, states: UInt32 = 0xffff_ffff, sequence: UInt32) -> [UInt8] {
         var body = ByteWriter()
         body.u8(family); body.u8(transport); body.u8(0); body.u8(0)
-        body.u32(states)
+        body.u32le(states)
         body.bytes += [UInt8](repeating: 0, count: 48)
         return message(type: sockDiagByFamily, flags: NetlinkFlags.request | NetlinkFlags.dump, sequence: sequence, body: body.bytes)
     }

@@ -23,8 +23,8 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
         guard parts.count == 4 else { return nil }
         var v: UInt32 = 0
         for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let n = UInt32(part), n <= 255, !(part.count > 1 && part.first == "0") else { return nil }
+            guard !part.isEmpty, part.count <= 3, let n = decimal(part), n <= 255,
+                  !(part.count > 1 && part.first == "0") else { return nil }
             v = v << 8 | n
         }
         value = v
@@ -55,8 +55,8 @@ public struct IPv4Prefix: Hashable, Sendable, CustomStringConvertible {
         switch parts.count {
         case 1: self.init(addr, 32)
         case 2:
-            guard let n = Int(parts[1]), (0...32).contains(n), parts[1].allSatisfy(\.isNumber) else { return nil }
-            self.init(addr, n)
+            guard let n = decimal(parts[1]), n <= 32 else { return nil }
+            self.init(addr, Int(n))
         default: return nil
         }
     }
@@ -81,12 +81,19 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
         self.bytes = Array(bytes)
     }
 
+    /// Six groups of one or two hex digits (either case) separated by colons, as `ip link` reads them: nothing
+    /// else, so neither a sign (`UInt8("+f", radix: 16)` is 15) nor a digit outside ASCII.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = text.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard parts.count == 6 else { return nil }
         var out: [UInt8] = []
         for p in parts {
-            guard (1...2).contains(p.count), let b = UInt8(p, radix: 16) else { return nil }
+            guard (1...2).contains(p.count) else { return nil }
+            var b: UInt8 = 0
+            for c in p {
+                guard let digit = hexDigit(c) else { return nil }
+                b = b << 4 | digit
+            }
             out.append(b)
         }
         bytes = out
@@ -95,5 +102,30 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     public static let broadcast = MACAddress(bytes: [UInt8](repeating: 0xff, count: 6))!
     public var description: String {
         bytes.map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined(separator: ":")
+    }
+}
+
+/// A run of ASCII decimal digits (at least one; no sign, no other digits) as a number; nil for anything else and
+/// for a number past UInt32.max.
+func decimal(_ text: Substring) -> UInt32? {
+    guard !text.isEmpty else { return nil }
+    var n: UInt32 = 0
+    for c in text.utf8 {
+        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) else { return nil }
+        let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+        let (sum, o2) = times10.addingReportingOverflow(UInt32(c - UInt8(ascii: "0")))
+        guard !o1, !o2 else { return nil }
+        n = sum
+    }
+    return n
+}
+
+/// One ASCII hex digit's value, either case; nil for anything else.
+func hexDigit(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+    default: return nil
     }
 }
