@@ -130,36 +130,7 @@ public struct Grader {
     }
 
     func evaluate(_ check: PlannedCheck, world: World, probes: ProbeResults) -> Verdict {
-        switch check.kind {
-        case .namespace(let ns): return NamespaceCheck.evaluate(ns, world: world)
-        case .link(let spec): return LinkCheck.evaluate(spec, exercise: exercise, world: world)
-        case .vethPair(let spec): return VethPairCheck.evaluate(spec, check: check, exercise: exercise, world: world)
-        case .address(let spec): return AddressCheck.evaluate(spec, exercise: exercise, world: world)
-        case .sysctl(let spec): return SysctlCheck.evaluate(spec, world: world)
-        case .route(let spec): return RouteCheck.evaluate(spec, world: world)
-        case .reachability(let spec):
-            return ReachabilityCheck.evaluate(spec, outcome: probes.echo[check.id], timeoutMs: probes.timeoutMs,
-                                              cutByDeadline: probes.timeoutCutByDeadline, exercise: exercise, world: world)
-        case let .frames(ping, spec, frame):
-            return FramesCheck.evaluate(spec, frame, outcome: probes.echo[ping], capture: probes.captures[check.id],
-                                        exercise: exercise, world: world)
-        case .arp(let spec):
-            return ARPCheck.evaluate(spec, capture: probes.captures[check.id], exercise: exercise, world: world)
-        case .neighbour(let spec):
-            return NeighbourCheck.evaluate(spec, exercise: exercise, world: world)
-        case .forwarding(let spec):
-            return ForwardingCheck.evaluate(spec, exercise: exercise, world: world)
-        case .nat(let spec):
-            return NATCheck.evaluate(spec, check: check, probes: probes, exercise: exercise, world: world)
-        case .dhcpOffer(let spec):
-            return DHCPOfferCheck.evaluate(spec, check: check, probes: probes, exercise: exercise, world: world)
-        case .dhcpLease(let spec):
-            return DHCPLeaseCheck.evaluate(spec, exercise: exercise, world: world)
-        case .serviceBound(let spec):
-            return ServiceChecks.evaluateBound(spec, probes: probes, world: world)
-        case .serviceTalk(let spec):
-            return ServiceChecks.evaluateTalk(spec, check: check, probes: probes, world: world)
-        }
+        check.kind.judge(check, Judging(exercise: exercise, world: world, probes: probes))
     }
 
     public static func monotonicNanoseconds() -> UInt64 { Monotonic.nanoseconds() }

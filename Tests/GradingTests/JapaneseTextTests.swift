@@ -85,7 +85,7 @@ final class JapaneseTextTests: XCTestCase {
             step.reachable = false
             step.failsWith = f
             assertReadsNaturally(ReachabilityCheck.expected(step).ja, "expected \(f)")
-            assertReadsNaturally(Plan.stepItem(step).title.ja, "step title \(f)")
+            assertReadsNaturally(PingFamily.stepItem(step).title.ja, "step title \(f)")
             assertReadsNaturally(ReachabilityCheck.describe(f).ja, "\(f)")
         }
     }

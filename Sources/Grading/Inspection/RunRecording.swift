@@ -218,7 +218,7 @@ extension ProbeResults {
         return object([
             ("echo", map(echo) { recordResult($0, \.record) }),
             ("identifiers", map(identifiers, int)),
-            ("captures", map(captures) { recordResult($0, \.record) }),
+            ("captures", map(Dictionary(uniqueKeysWithValues: captures.map { ($0.key.recordKey, $0.value) })) { recordResult($0, \.record) }),
             ("syn_ports", map(synPorts, int)),
             ("syn_errors", map(synErrors, recordError)),
             ("dhcp_transactions", map(dhcpTransactions, int)),
@@ -239,7 +239,8 @@ extension ProbeResults {
         self.init()
         echo = try map("echo") { try replayResult($0, EchoOutcome.init(record:)) }
         identifiers = try map("identifiers") { try $0.uint16() }
-        captures = try map("captures") { try replayResult($0, CaptureRecord.init(record:)) }
+        captures = Dictionary(uniqueKeysWithValues: try map("captures") { try replayResult($0, CaptureRecord.init(record:)) }
+            .map { (CaptureKey(recordKey: $0.key), $0.value) })
         synPorts = try map("syn_ports") { try $0.uint16() }
         synErrors = try map("syn_errors", replayError)
         dhcpTransactions = try map("dhcp_transactions") { try $0.uint32() }
@@ -247,5 +248,17 @@ extension ProbeResults {
         sockets = try map("sockets", ServiceSockets.init(record:))
         timeoutMs = Int(try r["timeout_ms"].int())
         timeoutCutByDeadline = try r["timeout_cut_by_deadline"].bool()
+    }
+}
+
+extension CaptureKey {
+    /// As a recording names it: the check id, with `#inside` or `#outside` for the two sides of a NAT check.
+    var recordKey: String { side == .only ? check : check + "#" + side.rawValue }
+    init(recordKey key: String) {
+        for side in [Side.inside, .outside] where key.hasSuffix("#" + side.rawValue) {
+            self.init(String(key.dropLast(side.rawValue.count + 1)), side)
+            return
+        }
+        self.init(key)
     }
 }

@@ -104,7 +104,7 @@ enum ServiceChecks {
         } else {
             verdict = .fail(expected, observed: talk.observed, hint: talk.hint ?? spec.hint ?? Layer2.watchHint)
         }
-        if case .success(let record)? = probes.captures[check.id], !record.frames.isEmpty {
+        if case .success(let record)? = probes.captures[CaptureKey(check.id)], !record.frames.isEmpty {
             let session = TcpdumpSession()   // one tcpdump run over the capture: relative sequence numbers
             verdict.evidence = record.frames.map { f in
                 Localized(f.frame.map(session.lineWithoutLinkLayer) ?? "(\(f.wireLength) bytes)")

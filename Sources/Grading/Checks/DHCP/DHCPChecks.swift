@@ -14,7 +14,7 @@ enum DHCPOfferCheck {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
         let captured: SeenCapture
-        switch Layer2.captured(probes.captures[check.id], on: Endpoint(namespace: spec.client, name: spec.link), expected: expected,
+        switch Layer2.captured(probes.captures[CaptureKey(check.id)], on: Endpoint(namespace: spec.client, name: spec.link), expected: expected,
                                exercise: exercise, world: world) {
         case .verdict(let v): return v
         case .frames(let frames): captured = frames

@@ -30,9 +30,9 @@ enum NATCheck {
         for ns in [spec.from, spec.router, spec.inside.namespace, spec.outside.namespace] where world.place(ns) == nil {
             return .skipped(expected, reason: SkipReason.namespaceMissing(ns))
         }
-        var frames: [String: SeenCapture] = [:]
-        for (side, endpoint) in [(ProbeResults.insideKey(check.id), spec.inside), (ProbeResults.outsideKey(check.id), spec.outside)] {
-            switch Layer2.captured(probes.captures[side], on: endpoint, expected: expected, exercise: exercise, world: world) {
+        var frames: [CaptureKey.Side: SeenCapture] = [:]
+        for (side, endpoint) in [(CaptureKey.Side.inside, spec.inside), (.outside, spec.outside)] {
+            switch Layer2.captured(probes.captures[CaptureKey(check.id, side)], on: endpoint, expected: expected, exercise: exercise, world: world) {
             case .verdict(let v): return v
             case .frames(let seen): frames[side] = seen
             }
@@ -41,7 +41,7 @@ enum NATCheck {
         if let e = probes.synErrors[check.id], ![ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains((e as? KernelError)?.errno ?? 0) {
             return .error(expected, e)
         }
-        let insideCapture = frames[ProbeResults.insideKey(check.id)]!, outsideCapture = frames[ProbeResults.outsideKey(check.id)]!
+        let insideCapture = frames[.inside]!, outsideCapture = frames[.outside]!
         let inside = insideCapture.frames, outside = outsideCapture.frames
         // In the order the probe travels: inside first for source NAT, outside first for destination NAT.
         let insideLines = [Localized("# " + inNamespace(spec.inside.namespace, "tcpdump -tnel -i \(spec.inside.name)"))] + insideCapture.evidence
