@@ -102,40 +102,40 @@ final class HintTests: XCTestCase {
     /// here (and then `samples` must show it: see JapaneseTextTests).
     static func caseName(_ cause: Cause) -> String {
         switch cause {
-        case .namespaceMissing: return "namespaceMissing"
-        case .namespaceUnusable: return "namespaceUnusable"
-        case .linkMissing: return "linkMissing"
-        case .linkInOtherNamespace: return "linkInOtherNamespace"
-        case .linkCannotMove: return "linkCannotMove"
-        case .linkWrongKind: return "linkWrongKind"
-        case .linkDown: return "linkDown"
-        case .notPort: return "notPort"
-        case .macMismatch: return "macMismatch"
-        case .peerMismatch: return "peerMismatch"
-        case .addressMissing: return "addressMissing"
-        case .addressWrong: return "addressWrong"
-        case .addressOnOtherLink: return "addressOnOtherLink"
-        case .sysctlWrong: return "sysctlWrong"
-        case .noRoute: return "noRoute"
-        case .noRouteBack: return "noRouteBack"
-        case .wrongGateway: return "wrongGateway"
-        case .gatewayUnowned: return "gatewayUnowned"
-        case .forwardingOff: return "forwardingOff"
-        case .destinationUnowned: return "destinationUnowned"
-        case .peerDown: return "peerDown"
-        case .natMissing: return "natMissing"
-        case .natWrongInterface: return "natWrongInterface"
-        case .natWrongChain: return "natWrongChain"
-        case .natWrongMatch: return "natWrongMatch"
-        case .natWrongTarget: return "natWrongTarget"
-        case .natNotApplied: return "natNotApplied"
-        case .natDiagnosisCutShort: return "natDiagnosisCutShort"
-        case .dhcpServerNotRunning: return "dhcpServerNotRunning"
-        case .dhcpServerSilent: return "dhcpServerSilent"
-        case .dhcpRangeMismatch: return "dhcpRangeMismatch"
-        case .dhcpNoLease: return "dhcpNoLease"
-        case .dhcpStaticAddress: return "dhcpStaticAddress"
-        case .dhcpLeaseOutOfRange: return "dhcpLeaseOutOfRange"
+        case .namespace(.namespaceMissing): return "namespaceMissing"
+        case .namespace(.namespaceUnusable): return "namespaceUnusable"
+        case .link(.linkMissing): return "linkMissing"
+        case .link(.linkInOtherNamespace): return "linkInOtherNamespace"
+        case .link(.linkCannotMove): return "linkCannotMove"
+        case .link(.linkWrongKind): return "linkWrongKind"
+        case .link(.linkDown): return "linkDown"
+        case .link(.notPort): return "notPort"
+        case .link(.macMismatch): return "macMismatch"
+        case .link(.peerMismatch): return "peerMismatch"
+        case .address(.addressMissing): return "addressMissing"
+        case .address(.addressWrong): return "addressWrong"
+        case .address(.addressOnOtherLink): return "addressOnOtherLink"
+        case .sysctl(.sysctlWrong): return "sysctlWrong"
+        case .route(.noRoute): return "noRoute"
+        case .route(.noRouteBack): return "noRouteBack"
+        case .route(.wrongGateway): return "wrongGateway"
+        case .route(.gatewayUnowned): return "gatewayUnowned"
+        case .sysctl(.forwardingOff): return "forwardingOff"
+        case .address(.destinationUnowned): return "destinationUnowned"
+        case .link(.peerDown): return "peerDown"
+        case .nat(.natMissing): return "natMissing"
+        case .nat(.natWrongInterface): return "natWrongInterface"
+        case .nat(.natWrongChain): return "natWrongChain"
+        case .nat(.natWrongMatch): return "natWrongMatch"
+        case .nat(.natWrongTarget): return "natWrongTarget"
+        case .nat(.natNotApplied): return "natNotApplied"
+        case .nat(.natDiagnosisCutShort): return "natDiagnosisCutShort"
+        case .dhcp(.dhcpServerNotRunning): return "dhcpServerNotRunning"
+        case .dhcp(.dhcpServerSilent): return "dhcpServerSilent"
+        case .dhcp(.dhcpRangeMismatch): return "dhcpRangeMismatch"
+        case .dhcp(.dhcpNoLease): return "dhcpNoLease"
+        case .dhcp(.dhcpStaticAddress): return "dhcpStaticAddress"
+        case .dhcp(.dhcpLeaseOutOfRange): return "dhcpLeaseOutOfRange"
         }
     }
 
@@ -156,7 +156,7 @@ final class HintTests: XCTestCase {
             XCTAssertFalse(hint.en.isEmpty, "\(cause)")
             XCTAssertTrue(hint.ja.unicodeScalars.contains { (0x3040...0x30ff).contains($0.value) }, "no kana in ja hint of \(cause): \(hint.ja)")
             XCTAssertFalse(hint.en.unicodeScalars.contains { $0.value > 0x2fff }, "Japanese in en hint of \(cause): \(hint.en)")
-            if case .dhcpRangeMismatch(_, _, nil) = cause {} else {
+            if case .dhcp(.dhcpRangeMismatch(_, _, nil)) = cause {} else {
                 XCTAssertTrue(hint.en.contains("`"), "no command in \(cause): \(hint.en)")
             }
             XCTAssertEqual(hint.en.filter { $0 == "`" }.count % 2, 0, "unbalanced backquotes: \(hint.en)")

@@ -2,75 +2,53 @@ import Addresses
 import Kernel
 import NetlinkWire
 
-/// Why something does not work, as far as netcheck could tell. Each cause knows what to say about itself and
-/// the command from the book that fixes it (Hints/CauseText.swift).
+/// Why something does not work, as far as netcheck could tell. Each family of causes lives with the checks that find
+/// it (Checks/NAT/NATCauses.swift, Checks/Links/LinkCauses.swift, …): its cases, what each says it found, and the
+/// command from the book that fixes it. Hints/CauseText.swift joins them into the hint.
 public enum Cause: Hashable, Sendable {
-    // Namespaces and links
-    case namespaceMissing(namespace: String)
-    /// /run/netns/NS is there but is no namespace of its own: a FIFO, a link, a plain file, another kind of
-    /// namespace, or the root namespace (or another of the exercise's) under this name.
-    case namespaceUnusable(namespace: String, problem: NamespaceEntryProblem)
-    /// `kind`: what the exercise declares it as (a bridge is created where it belongs, a veth end moved there).
-    case linkMissing(namespace: String, link: String, peer: Endpoint?, kind: String? = nil)
-    /// The interface exists, but in another namespace (`root` when it was never moved).
-    case linkInOtherNamespace(link: String, expected: String, found: String)
-    /// The same, for a device that cannot change namespace (`kind`: "bridge", "loopback", … see
-    /// `Cause.netnsLocalKind`): it must be deleted there and created again where it belongs.
-    case linkCannotMove(link: String, kind: String, expected: String, found: String)
-    case linkWrongKind(namespace: String, link: String, expected: String, found: String)
-    case linkDown(namespace: String, link: String)
-    /// Not a port of the bridge it should be on (`found`: the bridge it is on, if any).
-    case notPort(namespace: String, link: String, master: String, found: String?)
-    case macMismatch(namespace: String, link: String, expected: MACAddress, found: MACAddress?)
-    /// The veth's other end is not the expected interface (`found` nil: not a veth at all or peer unknown).
-    case peerMismatch(link: Endpoint, expected: Endpoint, found: Endpoint?)
-    // Addresses
-    case addressMissing(namespace: String, link: String, address: IPv4Prefix)
-    /// The link carries other addresses (a typo, or the wrong prefix length).
-    case addressWrong(namespace: String, link: String, expected: IPv4Prefix, found: [IPv4Prefix])
-    case addressOnOtherLink(namespace: String, expectedLink: String, foundLink: String, address: IPv4Prefix)
-    // Sysctls and routes
-    case sysctlWrong(namespace: String, key: String, expected: String, found: String?)
-    /// No route: the kernel says "Network is unreachable". `command` is the book's command when known.
-    case noRoute(namespace: String, to: IPv4Address, command: String?)
-    /// The reply has no way home: `namespace` lacks a route back to `to`.
-    case noRouteBack(namespace: String, to: IPv4Address, command: String?)
-    case wrongGateway(namespace: String, to: IPv4Address, expected: IPv4Address?, found: IPv4Address?, route: String?, command: String?)
-    /// A route points at a gateway address that no namespace has.
-    case gatewayUnowned(namespace: String, gateway: IPv4Address, route: String?, command: String?)
-    case forwardingOff(namespace: String)
-    /// The destination address is configured nowhere.
-    case destinationUnowned(address: IPv4Address)
-    /// The outgoing link has no carrier: its peer is down.
-    case peerDown(namespace: String, link: String, peer: Endpoint?)
-    // NAT (chapter 7): `rule` is the offending rule as `nft list ruleset` prints it; `command` the book's rule.
-    /// No rule of that kind (snat: MASQUERADE/SNAT; dnat: DNAT) in the namespace's ruleset.
-    case natMissing(namespace: String, kind: String, command: String?)
-    /// A source NAT rule limited to the wrong output interface (`-o gw-veth0` instead of gw-veth1).
-    case natWrongInterface(namespace: String, rule: String, found: String, expected: String, command: String?)
-    /// The rule is in a chain of the wrong hook (DNAT in OUTPUT instead of PREROUTING, SNAT in INPUT …).
-    case natWrongChain(namespace: String, rule: String, found: String, expected: String, command: String?)
-    /// The rule matches other packets than the probe: `what` says which part ("destination 203.0.113.1 is not …").
-    case natWrongMatch(namespace: String, rule: String, what: Localized, command: String?)
-    /// The rule translates to another address (or port) than the exercise's.
-    case natWrongTarget(namespace: String, rule: String?, found: String, expected: String, command: String?)
-    /// Rules look right but the probe was not translated (`ruleset` lists them).
-    case natNotApplied(namespace: String, rules: [String], command: String?)
-    /// netcheck did not read the whole ruleset and found nothing wrong in what it read: `rulesRead` rules before
-    /// the run's deadline stopped nft (`deadline`), `tooLarge` rules too large to read, or the first `limit` NAT
-    /// rules only. The diagnosis is cut short.
-    case natDiagnosisCutShort(namespace: String, rulesRead: Int, deadline: Bool, tooLarge: Int, limit: Int?, command: String?)
-    // DHCP (chapter 6)
-    /// No process serves DHCP (UDP port 67) in the server namespace.
-    case dhcpServerNotRunning(namespace: String, command: String?)
-    /// Something listens on port 67 but does not answer on this segment (wrong --interface, or a range outside it).
-    case dhcpServerSilent(namespace: String, link: String, command: String?)
-    /// The offer is outside the exercise's range.
-    case dhcpRangeMismatch(offered: IPv4Address, range: String, command: String?)
-    /// The client's interface has no IPv4 address: dhclient never ran (or failed).
-    case dhcpNoLease(namespace: String, link: String, command: String?)
-    /// The client's address never expires: typed by hand, not leased.
-    case dhcpStaticAddress(namespace: String, link: String, address: IPv4Prefix, command: String?)
-    /// A leased address outside the range.
-    case dhcpLeaseOutOfRange(namespace: String, link: String, address: IPv4Prefix, range: String, command: String?)
+    case namespace(NamespaceCause)
+    case link(LinkCause)
+    case address(AddressCause)
+    case sysctl(SysctlCause)
+    case route(RouteCause)
+    case nat(NATCause)
+    case dhcp(DHCPCause)
+}
+
+// The causes by name, as the checks write them: `.natMissing(namespace: …)` is `.nat(.natMissing(namespace: …))`.
+extension Cause {
+    public static func namespaceMissing(namespace: String) -> Cause { .namespace(.namespaceMissing(namespace: namespace)) }
+    public static func namespaceUnusable(namespace: String, problem: NamespaceEntryProblem) -> Cause { .namespace(.namespaceUnusable(namespace: namespace, problem: problem)) }
+    public static func linkMissing(namespace: String, link: String, peer: Endpoint?, kind: String? = nil) -> Cause { .link(.linkMissing(namespace: namespace, link: link, peer: peer, kind: kind)) }
+    public static func linkInOtherNamespace(link: String, expected: String, found: String) -> Cause { .link(.linkInOtherNamespace(link: link, expected: expected, found: found)) }
+    public static func linkCannotMove(link: String, kind: String, expected: String, found: String) -> Cause { .link(.linkCannotMove(link: link, kind: kind, expected: expected, found: found)) }
+    public static func linkWrongKind(namespace: String, link: String, expected: String, found: String) -> Cause { .link(.linkWrongKind(namespace: namespace, link: link, expected: expected, found: found)) }
+    public static func linkDown(namespace: String, link: String) -> Cause { .link(.linkDown(namespace: namespace, link: link)) }
+    public static func notPort(namespace: String, link: String, master: String, found: String?) -> Cause { .link(.notPort(namespace: namespace, link: link, master: master, found: found)) }
+    public static func macMismatch(namespace: String, link: String, expected: MACAddress, found: MACAddress?) -> Cause { .link(.macMismatch(namespace: namespace, link: link, expected: expected, found: found)) }
+    public static func peerMismatch(link: Endpoint, expected: Endpoint, found: Endpoint?) -> Cause { .link(.peerMismatch(link: link, expected: expected, found: found)) }
+    public static func peerDown(namespace: String, link: String, peer: Endpoint?) -> Cause { .link(.peerDown(namespace: namespace, link: link, peer: peer)) }
+    public static func addressMissing(namespace: String, link: String, address: IPv4Prefix) -> Cause { .address(.addressMissing(namespace: namespace, link: link, address: address)) }
+    public static func addressWrong(namespace: String, link: String, expected: IPv4Prefix, found: [IPv4Prefix]) -> Cause { .address(.addressWrong(namespace: namespace, link: link, expected: expected, found: found)) }
+    public static func addressOnOtherLink(namespace: String, expectedLink: String, foundLink: String, address: IPv4Prefix) -> Cause { .address(.addressOnOtherLink(namespace: namespace, expectedLink: expectedLink, foundLink: foundLink, address: address)) }
+    public static func destinationUnowned(address: IPv4Address) -> Cause { .address(.destinationUnowned(address: address)) }
+    public static func sysctlWrong(namespace: String, key: String, expected: String, found: String?) -> Cause { .sysctl(.sysctlWrong(namespace: namespace, key: key, expected: expected, found: found)) }
+    public static func forwardingOff(namespace: String) -> Cause { .sysctl(.forwardingOff(namespace: namespace)) }
+    public static func noRoute(namespace: String, to: IPv4Address, command: String?) -> Cause { .route(.noRoute(namespace: namespace, to: to, command: command)) }
+    public static func noRouteBack(namespace: String, to: IPv4Address, command: String?) -> Cause { .route(.noRouteBack(namespace: namespace, to: to, command: command)) }
+    public static func wrongGateway(namespace: String, to: IPv4Address, expected: IPv4Address?, found: IPv4Address?, route: String?, command: String?) -> Cause { .route(.wrongGateway(namespace: namespace, to: to, expected: expected, found: found, route: route, command: command)) }
+    public static func gatewayUnowned(namespace: String, gateway: IPv4Address, route: String?, command: String?) -> Cause { .route(.gatewayUnowned(namespace: namespace, gateway: gateway, route: route, command: command)) }
+    public static func natMissing(namespace: String, kind: String, command: String?) -> Cause { .nat(.natMissing(namespace: namespace, kind: kind, command: command)) }
+    public static func natWrongInterface(namespace: String, rule: String, found: String, expected: String, command: String?) -> Cause { .nat(.natWrongInterface(namespace: namespace, rule: rule, found: found, expected: expected, command: command)) }
+    public static func natWrongChain(namespace: String, rule: String, found: String, expected: String, command: String?) -> Cause { .nat(.natWrongChain(namespace: namespace, rule: rule, found: found, expected: expected, command: command)) }
+    public static func natWrongMatch(namespace: String, rule: String, what: Localized, command: String?) -> Cause { .nat(.natWrongMatch(namespace: namespace, rule: rule, what: what, command: command)) }
+    public static func natWrongTarget(namespace: String, rule: String?, found: String, expected: String, command: String?) -> Cause { .nat(.natWrongTarget(namespace: namespace, rule: rule, found: found, expected: expected, command: command)) }
+    public static func natNotApplied(namespace: String, rules: [String], command: String?) -> Cause { .nat(.natNotApplied(namespace: namespace, rules: rules, command: command)) }
+    public static func natDiagnosisCutShort(namespace: String, rulesRead: Int, deadline: Bool, tooLarge: Int, limit: Int?, command: String?) -> Cause { .nat(.natDiagnosisCutShort(namespace: namespace, rulesRead: rulesRead, deadline: deadline, tooLarge: tooLarge, limit: limit, command: command)) }
+    public static func dhcpServerNotRunning(namespace: String, command: String?) -> Cause { .dhcp(.dhcpServerNotRunning(namespace: namespace, command: command)) }
+    public static func dhcpServerSilent(namespace: String, link: String, command: String?) -> Cause { .dhcp(.dhcpServerSilent(namespace: namespace, link: link, command: command)) }
+    public static func dhcpRangeMismatch(offered: IPv4Address, range: String, command: String?) -> Cause { .dhcp(.dhcpRangeMismatch(offered: offered, range: range, command: command)) }
+    public static func dhcpNoLease(namespace: String, link: String, command: String?) -> Cause { .dhcp(.dhcpNoLease(namespace: namespace, link: link, command: command)) }
+    public static func dhcpStaticAddress(namespace: String, link: String, address: IPv4Prefix, command: String?) -> Cause { .dhcp(.dhcpStaticAddress(namespace: namespace, link: link, address: address, command: command)) }
+    public static func dhcpLeaseOutOfRange(namespace: String, link: String, address: IPv4Prefix, range: String, command: String?) -> Cause { .dhcp(.dhcpLeaseOutOfRange(namespace: namespace, link: link, address: address, range: range, command: command)) }
 }

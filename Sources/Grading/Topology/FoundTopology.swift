@@ -29,10 +29,10 @@ extension Topology {
             // The same advice as the link check: a move, or for a bridge a delete and a create.
             let problem: Localized
             switch LinkCheck.elsewhereCause(name, expected: ns, world: world) {
-            case let .linkInOtherNamespace(_, _, other)?:
+            case let .link(.linkInOtherNamespace(_, _, other))?:
                 let move = Cause.moveCommand(link: name, from: other, to: ns)
                 problem = Localized(id: "found.link.elsewhere", ["link": name, "found": other, "namespace": ns, "command": move])
-            case let .linkCannotMove(_, kind, _, other)? where kind != Cause.loopbackKind:
+            case let .link(.linkCannotMove(_, kind, _, other))? where kind != Cause.loopbackKind:
                 let c = Cause.recreateCommands(link: name, kind: kind, from: other, to: ns)
                 problem = Localized(id: "found.link.cannotMove", ["link": name, "found": other, "namespace": ns, "kind": kind,
                                                                   "delete": c[0], "create": c[1]])

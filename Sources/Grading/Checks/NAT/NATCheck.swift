@@ -141,7 +141,7 @@ enum NATCheck {
         guard let cause else { return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint) }
         var verdict = Verdict.fail(expected, cause: cause, observedPrefix: observed)
         // A rule at fault found among the rules read before the deadline: right, but maybe not the only one.
-        if case .natDiagnosisCutShort = cause {} else if let unread = world.rulesetRead(spec.router)?.unread {
+        if case .nat(.natDiagnosisCutShort) = cause {} else if let unread = world.rulesetRead(spec.router)?.unread {
             verdict.note = cutShortNote(unread, router: spec.router)
         }
         return verdict

@@ -74,7 +74,7 @@ enum ReachabilityCheck {
                 let walk = PathWalk(world: world, exercise: exercise)
                 let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to)
                 let why = Localized(id: "step.ping.otherFailure", ["failure": describe(want)])
-                if want != .networkUnreachable, let cause, case .noRoute = cause {
+                if want != .networkUnreachable, let cause, case .route(.noRoute) = cause {
                     return .fail(expected, cause: cause, observedPrefix: Localized.join([observed, why], by: .clauses))
                 }
                 return .fail(expected, observed: Localized.join([observed, why], by: .clauses), hint: spec.hint ?? Localized(

@@ -1,0 +1,35 @@
+import Addresses
+import Kernel
+import Localization
+import NetlinkWire
+import SafeText
+
+/// A kernel setting with the wrong value (a router that does not forward).
+/// One family of `Cause`; what each says about itself is below (messages `cause.<case>.finding` / `.fix`).
+public enum SysctlCause: Hashable, Sendable {
+    case sysctlWrong(namespace: String, key: String, expected: String, found: String?)
+    case forwardingOff(namespace: String)
+}
+
+extension SysctlCause {
+    public var finding: Localized {
+        switch self {
+        case let .sysctlWrong(ns, key, _, found):
+            if let found {
+                return Localized(id: "cause.sysctlWrong.finding", ["namespace": ns, "key": key, "found": found])
+            }
+            return Localized(id: "cause.sysctlWrong.finding.none", ["namespace": ns, "key": key])
+        case let .forwardingOff(ns):
+            return Localized(id: "cause.forwardingOff.finding", ["namespace": ns])
+        }
+    }
+
+    public var fix: Localized {
+        switch self {
+        case let .sysctlWrong(ns, key, expected, _):
+            return Localized(id: "cause.sysctlWrong.fix", ["command": inNamespace(ns, "sysctl \(key)=\(expected)")])
+        case let .forwardingOff(ns):
+            return Localized(id: "cause.forwardingOff.fix", ["command": inNamespace(ns, "sysctl net.ipv4.ip_forward=1")])
+        }
+    }
+}
