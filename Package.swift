@@ -57,7 +57,7 @@ let package = Package(
         // forms of the language, JapaneseStyle on ja.json, every id the sources use.
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),
         // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "Addresses", "JSON", "Kernel", "SafeText"], exclude: ["Golden"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "Addresses", "JSON", "Kernel", "Probes", "SafeText"], exclude: ["Golden"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'
         // reports (ReportGoldenTests). Both read by path.
         .testTarget(name: "IntegrationTests", dependencies: [

@@ -20,8 +20,8 @@ struct ProbeResults {
     var synErrors: [String: Error] = [:]
     /// The transaction id of each DHCP check's DISCOVER.
     var dhcpTransactions: [String: UInt32] = [:]
-    /// What talking to each service gave, by check id.
-    var talks: [String: Talk] = [:]
+    /// The conversation with each service, as it happened, by check id (judged by `ServiceTalks.judge`).
+    var talks: [String: Conversation] = [:]
     /// The sockets of each namespace with services, before and after the conversations, by namespace name.
     var sockets: [String: ServiceSockets] = [:]
 
@@ -116,7 +116,7 @@ struct Probing {
         if !talks.isEmpty {
             let deadline = Monotonic.microseconds() + Monotonic.microseconds(timeout)
             let states = talks.map { t in (try? results.sockets[t.spec.namespace]?.before.get()).map { ServiceState(spec: t.spec, sockets: $0) } }
-            final class Outcomes: @unchecked Sendable { var talks: [Talk?] = [] }
+            final class Outcomes: @unchecked Sendable { var talks: [Conversation?] = [] }
             let outcomes = Outcomes()
             outcomes.talks = Array(repeating: nil, count: talks.count)
             concurrently(talks.count) { i in
@@ -126,7 +126,7 @@ struct Probing {
                 results.talks[t.id] = talk
                 watchers[CaptureKey(t.id)]?.readAvailable()
             }
-            let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk?.passed == true ? t.spec : nil })
+            let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk.map { ServiceTalks.judge(t.spec, $0).passed } == true ? t.spec : nil })
             ServiceSockets.readAfter(&results.sockets, services, passed: passed, world: world)
         }
         for (key, watcher) in watchers {

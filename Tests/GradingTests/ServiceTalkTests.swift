@@ -1,4 +1,5 @@
 @testable import Grading
+import Probes
 import Addresses
 import Kernel
 import NetlinkWire
@@ -53,8 +54,8 @@ final class AddTalkTests: XCTestCase {
     }
 
     func testEncodingIsBigEndianTwosComplement() {
-        XCTAssertEqual(AddTalk.bigEndian(1000), [0, 0, 0x03, 0xe8])
-        XCTAssertEqual(AddTalk.bigEndian(-2), [0xff, 0xff, 0xff, 0xfe])
+        XCTAssertEqual(ServiceClients.bigEndian(1000), [0, 0, 0x03, 0xe8])
+        XCTAssertEqual(ServiceClients.bigEndian(-2), [0xff, 0xff, 0xff, 0xfe])
     }
 }
 

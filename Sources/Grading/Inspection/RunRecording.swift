@@ -170,20 +170,72 @@ public final class RecordedInspector: Inspector {
 
 // MARK: the probes' results
 
-extension Localized {
-    var record: JSONValue { object([("en", .string(en)), ("ja", .string(ja))]) }
-    init(record r: RecordReader) throws { self.init(en: try r["en"].string(), ja: try r["ja"].string()) }
-}
-
-extension Talk {
+extension Conversation {
     var record: JSONValue {
-        object([("passed", .bool(passed)), ("observed", observed.record), ("hint", hint?.record), ("refused", .bool(refused)),
-                ("source_port", sourcePort.json)])
+        let exchange: JSONValue
+        switch self.exchange {
+        case let .datagram(outcome, posing):
+            let result: JSONValue
+            switch outcome {
+            case .delivered: result = "delivered"
+            case .refused: result = "refused"
+            case .failed(let e): result = object([("errno", int(e))])
+            }
+            exchange = object([("kind", "datagram"), ("outcome", result), ("posing_as", posing.json)])
+        case let .notConnected(e):
+            exchange = object([("kind", "not_connected"), ("errno", int(e))])
+        case let .connected(sendErrno, pending):
+            exchange = object([("kind", "connected"), ("send_errno", sendErrno.json), ("unacknowledged", int(pending))])
+        case let .http(reply):
+            exchange = object([("kind", "http"), ("reply", .string(hex(reply)))])
+        case let .echo(rounds):
+            exchange = object([("kind", "echo"), ("rounds", .array(rounds.map { r in
+                object([("size", int(r.size)), ("send_errno", r.sendErrno.json), ("received", int(r.received)), ("same", .bool(r.same)),
+                        ("closed", .bool(r.closed))])
+            }))])
+        case let .sum(a, b, sendErrno, answer, closed):
+            exchange = object([("kind", "sum"), ("a", int(a)), ("b", int(b)), ("send_errno", sendErrno.json),
+                               ("answer", .string(hex(answer))), ("closed", .bool(closed))])
+        case let .failed(text):
+            exchange = object([("kind", "failed"), ("text", .string(text))])
+        }
+        return object([("exchange", exchange), ("source_port", sourcePort.json)])
     }
+
     init(record r: RecordReader) throws {
-        self.init(passed: try r["passed"].bool(), observed: try Localized(record: r["observed"]),
-                  hint: r["hint"].isNull ? nil : try Localized(record: r["hint"]), refused: try r["refused"].bool(),
-                  sourcePort: try r["source_port"].optionalInt().map(UInt16.init))
+        let x = r["exchange"]
+        let exchange: Exchange
+        switch try x["kind"].string() {
+        case "datagram":
+            let o = x["outcome"]
+            let outcome: ServiceProbe.DatagramOutcome
+            if o.isNull { throw o.fail("a datagram outcome") }
+            if let text = o.value.string {
+                switch text {
+                case "delivered": outcome = .delivered
+                case "refused": outcome = .refused
+                default: throw o.fail("delivered or refused")
+                }
+            } else {
+                outcome = .failed(errno: try o["errno"].int32())
+            }
+            exchange = .datagram(outcome, posingAs: try x["posing_as"].optionalString())
+        case "not_connected": exchange = .notConnected(errno: try x["errno"].int32())
+        case "connected":
+            exchange = .connected(sendErrno: try x["send_errno"].optionalInt().map(Int32.init), unacknowledged: Int(try x["unacknowledged"].int()))
+        case "http": exchange = .http(reply: try x["reply"].bytes())
+        case "echo":
+            exchange = .echo(try x["rounds"].array().map { r in
+                Conversation.EchoRound(size: Int(try r["size"].int()), sendErrno: try r["send_errno"].optionalInt().map(Int32.init),
+                                       received: Int(try r["received"].int()), same: try r["same"].bool(), closed: try r["closed"].bool())
+            })
+        case "sum":
+            exchange = .sum(a: try x["a"].int32(), b: try x["b"].int32(), sendErrno: try x["send_errno"].optionalInt().map(Int32.init),
+                            answer: try x["answer"].bytes(), closed: try x["closed"].bool())
+        case "failed": exchange = .failed(try x["text"].string())
+        default: throw x.fail("a conversation")
+        }
+        self.init(exchange, sourcePort: try r["source_port"].optionalInt().map(UInt16.init))
     }
 }
 
@@ -244,7 +296,7 @@ extension ProbeResults {
         synPorts = try map("syn_ports") { try $0.uint16() }
         synErrors = try map("syn_errors", replayError)
         dhcpTransactions = try map("dhcp_transactions") { try $0.uint32() }
-        talks = try map("talks", Talk.init(record:))
+        talks = try map("talks", Conversation.init(record:))
         sockets = try map("sockets", ServiceSockets.init(record:))
         timeoutMs = Int(try r["timeout_ms"].int())
         timeoutCutByDeadline = try r["timeout_cut_by_deadline"].bool()

@@ -21,20 +21,6 @@ enum AddTalk {
         }
     }
 
-    static func ask(on c: ServiceProbe.Connection, until deadline: Int) -> Talk {
-        let (a, b) = question()
-        if let e = c.send(bigEndian(a) + bigEndian(b), until: deadline) {
-            return Talk(passed: false, observed: Localized("send: \(String(cString: strerror(e)))"))
-        }
-        let (back, closed) = c.receive(atLeast: 8, until: deadline)
-        return judge(a, b, answer: back, closed: closed)
-    }
-
-    static func bigEndian(_ v: Int32) -> [UInt8] {
-        let u = UInt32(bitPattern: v)
-        return [UInt8(u >> 24), UInt8(u >> 16 & 0xff), UInt8(u >> 8 & 0xff), UInt8(u & 0xff)]
-    }
-
     static let protocolText = Localized(id: "service.sum.protocol")
 
     /// The verdict on what came back for `a + b` (`closed`: the server closed the connection before the deadline).

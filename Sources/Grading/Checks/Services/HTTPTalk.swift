@@ -5,17 +5,10 @@ import Localization
 
 /// Chapter 6: `GET / HTTP/1.0` on one connection, as the book types it into nc and as httpclient.py sends it.
 enum HTTPTalk {
-    /// Reading stops here: a page larger than this is judged on its first MiB.
-    static let maxReply = 1 << 20
     /// Text copied from the page into the report is cut here.
     static let maxCopied = 120
 
-    static func get(_ spec: ServiceSpec, on c: ServiceProbe.Connection, until deadline: Int) -> Talk {
-        _ = c.send(Array("GET / HTTP/1.0\r\nHost: \(spec.address)\r\n\r\n".utf8), until: deadline)
-        let reply = c.receive(atLeast: maxReply, until: deadline).bytes
-        return judge(spec, reply: reply)
-    }
-
+    /// What the reply to `GET /` means: the status line, the page's title, or a directory listing instead.
     static func judge(_ spec: ServiceSpec, reply bytes: [UInt8]) -> Talk {
         // The status line: up to the first CR or LF (bytes: Swift reads "\r\n" as one Character).
         let statusLine = cut(String(decoding: bytes.prefix { $0 != 0x0d && $0 != 0x0a }, as: UTF8.self))

@@ -88,13 +88,14 @@ enum ServiceChecks {
     static func evaluateTalk(_ spec: ServiceSpec, check: PlannedCheck, probes: ProbeResults, world: World) -> Verdict {
         let expected = check.title
         guard world.place(spec.namespace) != nil else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace)) }
-        guard let talk = probes.talks[check.id] else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace)) }
+        guard let conversation = probes.talks[check.id] else { return .skipped(expected, reason: SkipReason.namespaceMissing(spec.namespace)) }
+        let talk = ServiceTalks.judge(spec, conversation)
         let before = (try? probes.sockets[spec.namespace]?.before.get()).map { ServiceState(spec: spec, sockets: $0) }
         var verdict: Verdict
         if talk.passed {
             verdict = .pass(expected, observed: talk.observed)
             if let before, let after = probes.sockets[spec.namespace]?.after {
-                verdict.note = servedNote(before, after: after, sourcePort: talk.sourcePort)
+                verdict.note = servedNote(before, after: after, sourcePort: conversation.sourcePort)
             }
         } else if talk.refused {
             let bound = evaluateBound(spec, probes: probes, world: world)
