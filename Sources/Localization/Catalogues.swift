@@ -111,30 +111,31 @@ public final class Catalogues: Sendable {
     }
 }
 
-/// The little file access catalogues need, on libc (netcheck keeps Foundation out of its run path).
-enum TextFile {
+/// The little file access netcheck needs before anything else runs (the catalogues are read first), on libc
+/// (netcheck keeps Foundation out of its run path); the exercise catalogue finds its folders with it too.
+public enum TextFile {
     struct Failure: Error { var reason: String }
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    static func parent(_ path: String) -> String {
+    public static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    static func executablePath() -> String? {
+    public static func executablePath() -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static var environment: [String: String] {
+    public static var environment: [String: String] {
         var result: [String: String] = [:]
         var p = environ
         while let entry = p.pointee {

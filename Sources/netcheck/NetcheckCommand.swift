@@ -175,14 +175,5 @@ func writeAll(_ fd: Int32, _ text: String) {
 }
 
 enum Environment {
-    static var variables: [String: String] {
-        var result: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return result
-    }
+    static var variables: [String: String] { TextFile.environment }
 }

@@ -102,21 +102,8 @@ public enum Files {
         return names.filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }.sorted()
     }
 
-    static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    /// The real path of the running executable (/proc/self/exe).
-    static func executablePath() -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    static func parent(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
+    // Where netcheck's own files are: the same answers as the catalogues get (Localization's TextFile).
+    static func isDirectory(_ path: String) -> Bool { TextFile.isDirectory(path) }
+    static func executablePath() -> String? { TextFile.executablePath() }
+    static func parent(_ path: String) -> String { TextFile.parent(path) }
 }
