@@ -17,6 +17,12 @@ DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump ipta
 BENCH_PACKAGES = time jq python3
 BIN = .build/debug/netcheck
 RELEASE_BIN ?= .build/release/netcheck
+# Release builds carry the Swift runtime inside the binary (--static-swift-stdlib links libswiftCore, the rest of
+# the runtime, Dispatch and the FoundationEssentials argument-parser imports from swift_static/*.a): a machine
+# without a Swift toolchain runs it, and only libc, libm, libstdc++, libgcc_s, libpcap and libjson-c stay dynamic
+# (packaging/deb/build.sh refuses a binary that needs more). --disable-local-rpath: no RUNPATH $ORIGIN, nothing is
+# loaded from beside the binary.
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -49,7 +55,20 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS) --product netcheck
+
+# The man page, written by argument-parser's generate-manual tool from the release binary. Not through its
+# GenerateManual plugin (`swift package generate-manual`): the plugin builds every product in release without
+# --static-swift-stdlib, which recompiles every module and leaves a dynamically linked .build/release/netcheck
+# behind. The tool is the one the plugin runs; the page is the same. MAN_DATE: the date of
+# the last commit, so that the page does not change from one day to the next.
+MAN_DIR = .build/man
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+.PHONY: man install-files
+man: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product generate-manual
+	rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	.build/release/generate-manual $(RELEASE_BIN) --date $(MAN_DATE) --output-directory $(MAN_DIR)
 
 demo: build
 	$(BIN) demo $(DEMO) --format text
@@ -116,23 +135,27 @@ fuzz-ci:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
 # The release binary, the exercises, solutions and message catalogues (found by the binary in ../share/netcheck),
-# shell completions from argument-parser, and the man page from its GenerateManual plugin.
-install: release
-	$(SWIFT) package generate-manual >/dev/null
+# shell completions from argument-parser, and the man page from its generate-manual tool. install-files copies what
+# `release` and `man` built: `make deb` stages the package with it (PREFIX=/usr, zsh's vendor-completions folder).
+ZSH_COMPLETIONS ?= $(SHARE)/zsh/site-functions
+install: release man
+	$(MAKE) install-files
+
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/netcheck/Exercises $(SHARE)/netcheck/Solutions $(SHARE)/netcheck/Messages \
-	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
-	install -m 755 .build/release/netcheck $(DESTDIR)$(PREFIX)/bin/netcheck
+	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions $(ZSH_COMPLETIONS) $(SHARE)/fish/vendor_completions.d
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/netcheck
 	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
 	install -m 644 Messages/*.json $(SHARE)/netcheck/Messages/
 	install -m 755 Solutions/*.sh Solutions/*.py $(SHARE)/netcheck/Solutions/
-	install -m 644 .build/plugins/GenerateManual/outputs/netcheck/netcheck.1 $(SHARE)/man/man1/netcheck.1
-	.build/release/netcheck --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
-	.build/release/netcheck --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_netcheck
-	.build/release/netcheck --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/netcheck.fish
+	install -m 644 $(MAN_DIR)/netcheck.1 $(SHARE)/man/man1/netcheck.1
+	$(RELEASE_BIN) --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
+	$(RELEASE_BIN) --generate-completion-script zsh > $(ZSH_COMPLETIONS)/_netcheck
+	$(RELEASE_BIN) --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/netcheck.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/netcheck $(SHARE)/man/man1/netcheck.1 $(SHARE)/bash-completion/completions/netcheck \
-	  $(SHARE)/zsh/site-functions/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
+	  $(ZSH_COMPLETIONS)/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
 	rm -rf $(SHARE)/netcheck
 
 clean:
