@@ -4,6 +4,7 @@
 #   make build   debug build;  make release   optimized build
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, message catalogues, completions, man page;  make uninstall
+#   make deb     dist/netcheck_VERSION_ARCH.deb (no Swift needed where it is installed);  make deb-lint   lintian on it
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
 #   make hostile  only the hostile-input suites (README "Untrusted input")
 
@@ -23,6 +24,10 @@ RELEASE_BIN ?= .build/release/netcheck
 # (packaging/deb/build.sh refuses a binary that needs more). --disable-local-rpath: no RUNPATH $ORIGIN, nothing is
 # loaded from beside the binary.
 RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath
+# What `make deb` needs besides the build's packages (dpkg-shlibdeps: the Depends of the libraries; readelf, nm,
+# strip), and what `make deb-lint` needs.
+DEB_BUILD_PACKAGES = dpkg-dev binutils
+DEB_LINT_PACKAGES = lintian
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -148,6 +153,7 @@ install-files:
 	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
 	install -m 644 Messages/*.json $(SHARE)/netcheck/Messages/
 	install -m 755 Solutions/*.sh Solutions/*.py $(SHARE)/netcheck/Solutions/
+	chmod 644 $(SHARE)/netcheck/Solutions/wait-for-port.sh   # sourced by the solutions, never run
 	install -m 644 $(MAN_DIR)/netcheck.1 $(SHARE)/man/man1/netcheck.1
 	$(RELEASE_BIN) --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
 	$(RELEASE_BIN) --generate-completion-script zsh > $(ZSH_COMPLETIONS)/_netcheck
@@ -158,5 +164,33 @@ uninstall:
 	  $(ZSH_COMPLETIONS)/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
 	rm -rf $(SHARE)/netcheck
 
+# The Debian package (README "Install from the .deb"): packaging/deb/build.sh stages `install-files` with
+# PREFIX=/usr, strips the binary, writes the control file (packaging/deb/control.in says what each dependency is
+# for) and builds dist/netcheck_VERSION_ARCH.deb with dpkg-deb; VERSION is what the binary's --version prints.
+.PHONY: deb deb-deps deb-lint
+deb: release man deb-deps
+	bash packaging/deb/build.sh $(RELEASE_BIN) $(MAN_DIR) dist
+
+deb-deps:
+	@missing=""; for p in $(DEB_BUILD_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# lintian on the newest dist/netcheck_*.deb: fails on errors and warnings, shows the informational tags (those
+# left are spelling guesses in the strings of the statically linked runtime).
+deb-lint:
+	@missing=""; for p in $(DEB_LINT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	lintian --fail-on error,warning --display-info "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb | head -n 1)"
+
 clean:
-	rm -rf .build
+	rm -rf .build dist
