@@ -4,7 +4,8 @@
 #   make build   debug build;  make release   optimized build
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, message catalogues, completions, man page;  make uninstall
-#   make deb     dist/netcheck_VERSION_ARCH.deb (no Swift needed where it is installed);  make deb-lint   lintian on it
+#   make deb     dist/netcheck_VERSION_ARCH.deb (no Swift needed where it is installed);  make deb-test   install it
+#                into a fresh Debian root (debootstrap, cached in .build-deb/), run it there, purge it;  make deb-lint
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
 #   make hostile  only the hostile-input suites (README "Untrusted input")
 
@@ -25,8 +26,9 @@ RELEASE_BIN ?= .build/release/netcheck
 # loaded from beside the binary.
 RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath
 # What `make deb` needs besides the build's packages (dpkg-shlibdeps: the Depends of the libraries; readelf, nm,
-# strip), and what `make deb-lint` needs.
+# strip), and what `make deb-test` (debootstrap; unshare, mount) and `make deb-lint` need.
 DEB_BUILD_PACKAGES = dpkg-dev binutils
+DEB_TEST_PACKAGES = debootstrap util-linux
 DEB_LINT_PACKAGES = lintian
 
 PREFIX ?= /usr/local
@@ -167,7 +169,7 @@ uninstall:
 # The Debian package (README "Install from the .deb"): packaging/deb/build.sh stages `install-files` with
 # PREFIX=/usr, strips the binary, writes the control file (packaging/deb/control.in says what each dependency is
 # for) and builds dist/netcheck_VERSION_ARCH.deb with dpkg-deb; VERSION is what the binary's --version prints.
-.PHONY: deb deb-deps deb-lint
+.PHONY: deb deb-deps deb-test deb-lint
 deb: release man deb-deps
 	bash packaging/deb/build.sh $(RELEASE_BIN) $(MAN_DIR) dist
 
@@ -179,6 +181,20 @@ deb-deps:
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# Installs the newest dist/netcheck_*.deb (run `make deb` first) into a fresh Debian root made with debootstrap
+# (cached in .build-deb/roots), runs it there and purges it (packaging/deb/chroot-test.sh). Root. The root is the
+# host's release (/etc/os-release) from the mirror the host's apt uses; DEB_SUITE=… DEB_MIRROR=… choose others.
+DEB_SUITE ?=
+deb-test:
+	@missing=""; for p in $(DEB_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	bash packaging/deb/chroot-test.sh $(if $(DEB_SUITE),--suite $(DEB_SUITE)) "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb 2>/dev/null | head -n 1)"
 
 # lintian on the newest dist/netcheck_*.deb: fails on errors and warnings, shows the informational tags (those
 # left are spelling guesses in the strings of the statically linked runtime).
