@@ -4,6 +4,8 @@
 #   make build   debug build;  make release   optimized build
 #   make bench   timings of the release binary in a private sandbox (a table, not a test; see README "Performance")
 #   make install PREFIX=/usr/local [DESTDIR=…]   binary, exercises, message catalogues, completions, man page;  make uninstall
+#   make deb     dist/netcheck_VERSION_ARCH.deb (no Swift needed where it is installed);  make deb-test   install it
+#                into a fresh Debian root (debootstrap, cached in .build-deb/), run it there, purge it;  make deb-lint
 #   make fuzz [FUZZ_SECONDS=30]   libFuzzer+ASan builds of Fuzz/*, each run for FUZZ_SECONDS on a copy of Fuzz/corpus
 #   make hostile  only the hostile-input suites (README "Untrusted input")
 
@@ -17,6 +19,17 @@ DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump ipta
 BENCH_PACKAGES = time jq python3
 BIN = .build/debug/netcheck
 RELEASE_BIN ?= .build/release/netcheck
+# Release builds carry the Swift runtime inside the binary (--static-swift-stdlib links libswiftCore, the rest of
+# the runtime, Dispatch and the FoundationEssentials argument-parser imports from swift_static/*.a): a machine
+# without a Swift toolchain runs it, and only libc, libm, libstdc++, libgcc_s, libpcap and libjson-c stay dynamic
+# (packaging/deb/build.sh refuses a binary that needs more). --disable-local-rpath: no RUNPATH $ORIGIN, nothing is
+# loaded from beside the binary.
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath
+# What `make deb` needs besides the build's packages (dpkg-shlibdeps: the Depends of the libraries; readelf, nm,
+# strip), and what `make deb-test` (debootstrap; unshare, mount) and `make deb-lint` need.
+DEB_BUILD_PACKAGES = dpkg-dev binutils
+DEB_TEST_PACKAGES = debootstrap util-linux
+DEB_LINT_PACKAGES = lintian
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -49,7 +62,20 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS) --product netcheck
+
+# The man page, written by argument-parser's generate-manual tool from the release binary. Not through its
+# GenerateManual plugin (`swift package generate-manual`): the plugin builds every product in release without
+# --static-swift-stdlib, which recompiles every module and leaves a dynamically linked .build/release/netcheck
+# behind. The tool is the one the plugin runs; the page is the same. MAN_DATE: the date of
+# the last commit, so that the page does not change from one day to the next.
+MAN_DIR = .build/man
+MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+.PHONY: man install-files
+man: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product generate-manual
+	rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	.build/release/generate-manual $(RELEASE_BIN) --date $(MAN_DATE) --output-directory $(MAN_DIR)
 
 demo: build
 	$(BIN) demo $(DEMO) --format text
@@ -116,24 +142,71 @@ fuzz-ci:
 	$(MAKE) fuzz FUZZ_SECONDS=20
 
 # The release binary, the exercises, solutions and message catalogues (found by the binary in ../share/netcheck),
-# shell completions from argument-parser, and the man page from its GenerateManual plugin.
-install: release
-	$(SWIFT) package generate-manual >/dev/null
+# shell completions from argument-parser, and the man page from its generate-manual tool. install-files copies what
+# `release` and `man` built: `make deb` stages the package with it (PREFIX=/usr, zsh's vendor-completions folder).
+ZSH_COMPLETIONS ?= $(SHARE)/zsh/site-functions
+install: release man
+	$(MAKE) install-files
+
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/netcheck/Exercises $(SHARE)/netcheck/Solutions $(SHARE)/netcheck/Messages \
-	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions $(SHARE)/fish/vendor_completions.d
-	install -m 755 .build/release/netcheck $(DESTDIR)$(PREFIX)/bin/netcheck
+	  $(SHARE)/man/man1 $(SHARE)/bash-completion/completions $(ZSH_COMPLETIONS) $(SHARE)/fish/vendor_completions.d
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/netcheck
 	install -m 644 Exercises/*.json $(SHARE)/netcheck/Exercises/
 	install -m 644 Messages/*.json $(SHARE)/netcheck/Messages/
 	install -m 755 Solutions/*.sh Solutions/*.py $(SHARE)/netcheck/Solutions/
-	install -m 644 .build/plugins/GenerateManual/outputs/netcheck/netcheck.1 $(SHARE)/man/man1/netcheck.1
-	.build/release/netcheck --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
-	.build/release/netcheck --generate-completion-script zsh > $(SHARE)/zsh/site-functions/_netcheck
-	.build/release/netcheck --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/netcheck.fish
+	chmod 644 $(SHARE)/netcheck/Solutions/wait-for-port.sh   # sourced by the solutions, never run
+	install -m 644 $(MAN_DIR)/netcheck.1 $(SHARE)/man/man1/netcheck.1
+	$(RELEASE_BIN) --generate-completion-script bash > $(SHARE)/bash-completion/completions/netcheck
+	$(RELEASE_BIN) --generate-completion-script zsh > $(ZSH_COMPLETIONS)/_netcheck
+	$(RELEASE_BIN) --generate-completion-script fish > $(SHARE)/fish/vendor_completions.d/netcheck.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/netcheck $(SHARE)/man/man1/netcheck.1 $(SHARE)/bash-completion/completions/netcheck \
-	  $(SHARE)/zsh/site-functions/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
+	  $(ZSH_COMPLETIONS)/_netcheck $(SHARE)/fish/vendor_completions.d/netcheck.fish
 	rm -rf $(SHARE)/netcheck
 
+# The Debian package (README "Install from the .deb"): packaging/deb/build.sh stages `install-files` with
+# PREFIX=/usr, strips the binary, writes the control file (packaging/deb/control.in says what each dependency is
+# for) and builds dist/netcheck_VERSION_ARCH.deb with dpkg-deb; VERSION is what the binary's --version prints.
+.PHONY: deb deb-deps deb-test deb-lint
+deb: release man deb-deps
+	bash packaging/deb/build.sh $(RELEASE_BIN) $(MAN_DIR) dist
+
+deb-deps:
+	@missing=""; for p in $(DEB_BUILD_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Installs the newest dist/netcheck_*.deb (run `make deb` first) into a fresh Debian root made with debootstrap
+# (cached in .build-deb/roots), runs it there and purges it (packaging/deb/chroot-test.sh). Root. The root is the
+# host's release (/etc/os-release) from the mirror the host's apt uses; DEB_SUITE=… DEB_MIRROR=… choose others.
+DEB_SUITE ?=
+deb-test:
+	@missing=""; for p in $(DEB_TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	bash packaging/deb/chroot-test.sh $(if $(DEB_SUITE),--suite $(DEB_SUITE)) "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb 2>/dev/null | head -n 1)"
+
+# lintian on the newest dist/netcheck_*.deb: fails on errors and warnings, shows the informational tags (those
+# left are spelling guesses in the strings of the statically linked runtime).
+deb-lint:
+	@missing=""; for p in $(DEB_LINT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	lintian --fail-on error,warning --display-info "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb | head -n 1)"
+
 clean:
-	rm -rf .build
+	rm -rf .build dist

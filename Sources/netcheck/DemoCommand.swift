@@ -39,12 +39,15 @@ struct DemoCommand: ParsableCommand, SpeaksLanguage {
         let script = "\(solutions ?? catalog.directory + "/../Solutions")/\(exercise).sh"
         guard access(script, R_OK) == 0 else { Failure.usage(Localized(id: "cli.error.noSolution", ["script": script])).exit() }
         if let problem = Preflight.problem() { problem.exit() }
+        // Read before the unshare: in a new mount namespace /proc/self/exe still names the binary by the mount it
+        // was started from, which in a chroot is a path outside it (the host's), where the check cannot be started.
+        let netcheck = executablePath
         do { try Sandbox.enter() } catch { Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit() }
         // Ctrl-C reaches the solution and the check (they reset it to the default); the demo itself stays to
         // kill what the solution left running (dnsmasq, dhclient) before the sandbox goes away.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let outcome = sandboxed(catalog: catalog, script: script)
+        let outcome = sandboxed(catalog: catalog, script: script, netcheck: netcheck)
         Sandbox.reap()
         switch outcome {
         case .success(let status): throw ExitCode(status)
@@ -52,8 +55,9 @@ struct DemoCommand: ParsableCommand, SpeaksLanguage {
         }
     }
 
-    /// Runs the solution, the mistakes and the check inside the sandbox; the check's exit status.
-    func sandboxed(catalog: ExerciseCatalog, script: String) -> Result<Int32, Failure> {
+    /// Runs the solution, the mistakes and the check (`netcheck check`, this binary) inside the sandbox; the
+    /// check's exit status.
+    func sandboxed(catalog: ExerciseCatalog, script: String, netcheck: String) -> Result<Int32, Failure> {
         do {
             let status = try Subprocess.run(["/bin/bash", "-e", script], .inheritAll).exitStatus
             guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.solutionFailed", ["script": script, "status": Int(status)]))) }
@@ -61,7 +65,7 @@ struct DemoCommand: ParsableCommand, SpeaksLanguage {
                 let status = try Subprocess.run(["/bin/bash", "-ec", command], .inheritAll).exitStatus
                 guard status == 0 else { return .failure(.environment(Localized(id: "cli.error.commandFailed", ["command": command, "status": Int(status)]))) }
             }
-            var argv = [executablePath, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
+            var argv = [netcheck, "check", exercise, "--exercises", catalog.directory, "--timeout", String(timeout),
                         "--lang", output.language.code, "--format", output.resolvedFormat.rawValue]
             if let messages = languageOptions.messages { argv += ["--messages", messages] }
             if argv[0].isEmpty { argv[0] = CommandLine.arguments[0] }
