@@ -40,11 +40,11 @@ let package = Package(
         .target(name: "Netfilter", dependencies: ["Addresses", "JSON", "Kernel"]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "Probes", dependencies: ["Addresses", "Kernel", "Packets", "CNetlink"]),
-        .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap"]),
+        .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap", "CNetlink"]),
         .target(name: "Report", dependencies: ["JSON", "SafeText", "Localization"]),
         .target(name: "Grading", dependencies: ["Addresses", "Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText", "Localization"]),
         .executableTarget(name: "netcheck", dependencies: [
-            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization",
+            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization", "Capture",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.

@@ -1,3 +1,4 @@
+import Capture
 import Glibc
 import Kernel
 import Probes
@@ -17,6 +18,8 @@ public struct Grader {
     /// The exercise the learner asked for, when `exercise` is a variant of it (`LayoutMatch`): the report keeps
     /// its id and title and says which layout was graded.
     public var askedFor: Exercise?
+    /// Where to write each capture's frames as a pcap file (`check --pcap DIR`), and what was written.
+    public var pcap: PcapOutput?
 
     public init(exercise: Exercise, probeTimeoutMs: Int = 1000, deadline: UInt64? = nil, askedFor: Exercise? = nil) {
         self.exercise = exercise
@@ -106,7 +109,12 @@ public struct Grader {
         }
         let plan = step.map { Plan(exercise: exercise, step: $0) } ?? Plan(exercise: exercise, withSteps: true)
         let observation = replay ?? observe(plan, inspector: recording?.0 ?? LiveInspector())
-        let all = judge(plan, observation).map { (check: $0.check, result: result($0.check, $0.verdict)) }
+        let files = pcap.map { $0.write(observation.probes.captures) } ?? [:]
+        let all = judge(plan, observation).map { judged -> (check: PlannedCheck, result: CheckResult) in
+            var r = result(judged.check, judged.verdict)
+            r.pcap = files[judged.check.id]
+            return (judged.check, r)
+        }
         recording?.1(observation)
         var title = (askedFor ?? exercise).title.text(language)
         if let step {
@@ -134,4 +142,40 @@ public struct Grader {
     }
 
     public static func monotonicNanoseconds() -> UInt64 { Monotonic.nanoseconds() }
+}
+
+/// `check --pcap DIR`: every capture of a run written as DIR/CHECK-ID.pcap (the two sides of a NAT check as
+/// CHECK-ID.inside.pcap and CHECK-ID.outside.pcap), named in the report; what could not be written is kept in
+/// `failures` for the command line to report.
+public final class PcapOutput {
+    public let directory: String
+    public private(set) var failures: [String] = []
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The file of one capture: the check's id, with every byte but letters, digits, `.`, `-` and `_` as `_` (an
+    /// exercise file's own id cannot name a path elsewhere).
+    static func fileName(_ key: CaptureKey) -> String {
+        let safe = String(decoding: key.check.utf8.map { b -> UInt8 in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x2e || b == 0x2d || b == 0x5f ? b : 0x5f
+        }, as: UTF8.self)
+        let name = safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
+        return name + (key.side == .only ? "" : "." + key.side.rawValue) + ".pcap"
+    }
+
+    /// Writes the captures that were open, returns the paths by check id.
+    func write(_ captures: [CaptureKey: Result<CaptureRecord, Error>]) -> [String: [String]] {
+        var written: [String: [String]] = [:]
+        for key in captures.keys.sorted(by: { ($0.check, $0.side.rawValue) < ($1.check, $1.side.rawValue) }) {
+            guard case .success(let record)? = captures[key] else { continue }
+            let path = (directory.hasSuffix("/") ? directory : directory + "/") + Self.fileName(key)
+            do {
+                try PcapFileWriter.write(path, frames: record.frames.map { ($0.bytes, $0.wireLength, $0.timestampMicroseconds) })
+                written[key.check, default: []].append(path)
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        return written
+    }
 }

@@ -24,11 +24,13 @@ public struct CheckResult: Equatable, Sendable {
     public var evidence: [String]?
     /// Something to know even when the check passed (a one-shot server netcheck talked to has exited), when any.
     public var note: String?
+    /// The pcap files `check --pcap DIR` wrote of this check's captures, when it did.
+    public var pcap: [String]?
 
     public init(id: String, title: String, status: CheckStatus, expected: String, observed: String, hint: String,
-                evidence: [String]? = nil, note: String? = nil) {
+                evidence: [String]? = nil, note: String? = nil, pcap: [String]? = nil) {
         self.id = id; self.title = title; self.status = status; self.expected = expected; self.observed = observed
-        self.hint = hint; self.evidence = evidence; self.note = note
+        self.hint = hint; self.evidence = evidence; self.note = note; self.pcap = pcap
     }
 }
 

@@ -75,6 +75,7 @@ extension CheckResult {
         ])
         if let evidence { o["evidence"] = .array(evidence.map { .string($0) }) }
         if let note { o["note"] = .string(note) }
+        if let pcap { o["pcap"] = .array(pcap.map { .string($0) }) }
         return .object(o)
     }
 
@@ -87,7 +88,8 @@ extension CheckResult {
         }
         self.init(id: try o.string("id"), title: try o.string("title"), status: status, expected: try o.string("expected"),
                   observed: try o.string("observed"), hint: try o.string("hint"),
-                  evidence: try o.optionalArray("evidence")?.map { try $0.string() }, note: try o.optionalString("note"))
+                  evidence: try o.optionalArray("evidence")?.map { try $0.string() }, note: try o.optionalString("note"),
+                  pcap: try o.optionalArray("pcap")?.map { try $0.string() })
     }
 }
 

@@ -7,7 +7,7 @@ extension CheckResult {
         c.id = TerminalText.escape(id); c.title = TerminalText.escape(title)
         c.expected = TerminalText.escape(expected); c.observed = TerminalText.escape(observed)
         c.hint = TerminalText.escape(hint); c.evidence = evidence?.map(TerminalText.escape)
-        c.note = note.map(TerminalText.escape)
+        c.note = note.map(TerminalText.escape); c.pcap = pcap?.map(TerminalText.escape)
         return c
     }
 }

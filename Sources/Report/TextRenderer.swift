@@ -98,9 +98,13 @@ public struct TextRenderer: Sendable {
                 for line in evidence { lines.append("         " + line) }
             }
             if let note = check.note { lines.append("       " + label(.note) + paint(note, yellow)) }
+            for file in check.pcap ?? [] { lines.append("       " + label(.pcap) + file) }
             return
         }
-        defer { if let note = check.note { lines.append("       " + label(.note) + paint(note, yellow)) } }
+        defer {
+            if let note = check.note { lines.append("       " + label(.note) + paint(note, yellow)) }
+            for file in check.pcap ?? [] { lines.append("       " + label(.pcap) + file) }
+        }
         if check.status == .skipped {
             lines.append("       " + label(.observed) + check.observed)
             return
@@ -111,18 +115,20 @@ public struct TextRenderer: Sendable {
         for line in check.evidence ?? [] { lines.append("         " + line) }
     }
 
-    enum Label { case expected, observed, hint, note }
+    enum Label { case expected, observed, hint, note, pcap }
 
     /// The label before a detail (`expected: `), padded so that the texts after the labels line up: to one column
     /// more than the widest label, in display columns (a kanji or kana takes two).
     func label(_ l: Label) -> String {
-        let labels = Self.labelIDs.map { text($0.1) }
+        // The widths of the four labels every report has: `pcap:` (only with --pcap) does not move the others.
+        let labels = Self.labelIDs.filter { $0.0 != .pcap }.map { text($0.1) }
         let width = labels.map(displayWidth).max() ?? 0
         return padDisplay(text(Self.labelIDs.first { $0.0 == l }!.1), to: width + 1)
     }
 
     static let labelIDs: [(Label, String)] = [(.expected, "report.label.expected"), (.observed, "report.label.observed"),
-                                              (.hint, "report.label.hint"), (.note, "report.label.note")]
+                                              (.hint, "report.label.hint"), (.note, "report.label.note"),
+                                              (.pcap, "report.label.pcap")]
 
     func mark(_ status: CheckStatus) -> String {
         switch status {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Glibc
 import Grading
 import JSON
@@ -30,6 +31,9 @@ struct CheckCommand: ParsableCommand, SpeaksLanguage {
     @Option(help: .hidden)
     var record: String?
 
+    @Option(help: ArgumentHelp("Write the frames each capture saw to DIR/CHECK-ID.pcap (open them in Wireshark or with `tcpdump -r`); the report names the files.", valueName: "dir"))
+    var pcap: String?
+
     var languageOptions: LanguageOptions { output.languageOptions }
 
     func validate() throws {
@@ -50,8 +54,19 @@ struct CheckCommand: ParsableCommand, SpeaksLanguage {
                 : Localized(id: "cli.error.step.range", ["step": step, "exercise": loaded.id, "steps": loaded.steps.count])
             Failure.usage(reason).exit()
         }
-        let grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000,
+        var grader = Grader(exercise: loaded, probeTimeoutMs: timeout, deadline: started + UInt64(deadline) * 1_000_000,
                             askedFor: asked)
+        if let pcap {
+            let made = mkdir(pcap, 0o755) == 0 ? 0 : errno
+            guard made == 0 || made == EEXIST, TextFile.isDirectory(pcap) else {
+                let reason = String(cString: strerror(made == 0 || made == EEXIST ? ENOTDIR : made))
+                Failure.environment(Localized(id: "cli.error.pcap", ["file": pcap, "reason": reason])).exit()
+            }
+            grader.pcap = PcapOutput(directory: pcap)
+        }
+        // The capture sockets' last close waits for the kernel (a grace period, 8-16 ms): a child of netcheck pays it
+        // once the report is out (LiveCapture.closeDeferred), not the learner.
+        if ProcessOptions.deferCaptureClose { LiveCapture.deferClosing() }
         let report: Report
         if let record, step == nil {
             let (r, recording) = grader.recordedReport(language: output.language, startedAt: started)
@@ -64,6 +79,10 @@ struct CheckCommand: ParsableCommand, SpeaksLanguage {
             report = grader.report(language: output.language, step: step, startedAt: started)
         }
         emit(report, output)
+        LiveCapture.closeDeferred()
+        if let failed = grader.pcap?.failures.first {
+            Failure.environment(Localized(id: "cli.error.pcap.write", ["reason": failed])).exit()
+        }
         throw ExitCode(report.passed ? 0 : 1)
     }
 }
@@ -109,4 +128,10 @@ func emit(_ report: Report, _ output: OutputOptions) {
     case .text: text = output.textRenderer.render(report)
     }
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+}
+
+/// How the run ends: NETCHECK_CLOSE_CAPTURES=now closes the capture sockets before the report, as netcheck did
+/// before it handed them to a child (the bench measures both).
+enum ProcessOptions {
+    static var deferCaptureClose: Bool { Environment.variables["NETCHECK_CLOSE_CAPTURES"] != "now" }
 }

@@ -11,12 +11,15 @@ struct DecodedFrame {
     /// Why the frame could not be decoded, when it could not.
     var failure: String?
     var wireLength: Int
-    /// The bytes as captured, for a recording of the run.
+    /// The bytes as captured, for a recording of the run and `--pcap`.
     var bytes: [UInt8]
+    /// When it was seen (CLOCK_REALTIME µs; 0 in a recording).
+    var timestampMicroseconds: Int64 = 0
 
     init(_ captured: CapturedFrame) {
         wireLength = captured.wireLength
         bytes = captured.bytes
+        timestampMicroseconds = captured.timestampMicroseconds
         do { frame = try EthernetFrame.decode(captured.bytes, wireLength: captured.wireLength) } catch {
             frame = nil
             failure = "\(error)"
