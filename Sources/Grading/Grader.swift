@@ -63,7 +63,8 @@ public struct Grader {
     /// the exercise, the inventory and the probes' results alone (the inventory answers what a diagnosis asks, from
     /// the kernel or from a recording).
     public func judge(_ plan: Plan, _ observation: Observation) -> [(check: PlannedCheck, verdict: Verdict)] {
-        plan.checks.map { check in (check, evaluate(check, world: observation.world, probes: observation.probes)) }
+        let run = Judging(exercise: exercise, world: observation.world, probes: observation.probes)
+        return plan.checks.map { check in (check, check.kind.judge(check, run)) }
     }
 
     /// Runs every check of `plan` and returns them in plan order, still in both languages.
@@ -135,10 +136,6 @@ public struct Grader {
             }
         }
         return report
-    }
-
-    func evaluate(_ check: PlannedCheck, world: World, probes: ProbeResults) -> Verdict {
-        check.kind.judge(check, Judging(exercise: exercise, world: world, probes: probes))
     }
 
     public static func monotonicNanoseconds() -> UInt64 { Monotonic.nanoseconds() }

@@ -25,6 +25,11 @@ struct ProbeResults {
     /// The sockets of each namespace with services, before and after the conversations, by namespace name.
     var sockets: [String: ServiceSockets] = [:]
 
+    /// The kernel's neighbour table (shared by every namespace) before and after the pings, when there were pings:
+    /// entries it could not make meanwhile (`tableFulls` grew) mean it was full.
+    var neighbourTableBefore: NeighbourTableState?
+    var neighbourTableAfter: NeighbourTableState?
+
     /// How long the probes waited (ms), and whether the run's deadline cut that below --timeout.
     var timeoutMs = 0
     var timeoutCutByDeadline = false
@@ -78,6 +83,8 @@ struct Probing {
         results.sockets = ServiceSockets.read(services, world: world,
                                               ownersDeadline: started + Monotonic.microseconds(min(timeout, latest ?? timeout)))
         let pingIDs = asked.pings.map(\.id)
+        let tablePlace = asked.pings.isEmpty ? nil : world.places.first { $0.namespace != nil }
+        results.neighbourTableBefore = tablePlace.flatMap { try? $0.handle.neighbourTable() }
         let requests = asked.pings.map(\.request)
         let identifiers = EchoProbe.makeIdentifiers(count: requests.count)
         results.identifiers = Dictionary(uniqueKeysWithValues: zip(pingIDs, identifiers))
@@ -129,6 +136,7 @@ struct Probing {
             let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk.map { ServiceTalks.judge(t.spec, $0).passed } == true ? t.spec : nil })
             ServiceSockets.readAfter(&results.sockets, services, passed: passed, world: world)
         }
+        results.neighbourTableAfter = tablePlace.flatMap { try? $0.handle.neighbourTable() }
         for (key, watcher) in watchers {
             watcher.finish()
             if let error = watcher.startError {

@@ -142,3 +142,12 @@ public struct ForwardingEntry: Hashable, Sendable {
         self.portIndex = portIndex; self.bridgeIndex = bridgeIndex; self.mac = mac; self.vlan = vlan; self.states = states
     }
 }
+
+/// The kernel's IPv4 neighbour table (`ip -s ntable show name arp_cache`), which every namespace shares: its limit
+/// (gc_thresh3), how many entries it holds, and how often since boot an entry could not be made because it was full.
+public struct NeighbourTableState: Hashable, Sendable {
+    public var limit: Int
+    public var entries: Int
+    public var tableFulls: UInt64
+    public init(limit: Int, entries: Int, tableFulls: UInt64) { self.limit = limit; self.entries = entries; self.tableFulls = tableFulls }
+}

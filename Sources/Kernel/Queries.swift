@@ -53,6 +53,19 @@ extension NetworkNamespace {
         }
     }
 
+    /// `ip -s ntable show name arp_cache`: the IPv4 neighbour table all namespaces share; nil when the kernel
+    /// does not say (no such table, attributes missing).
+    public func neighbourTable() throws -> NeighbourTableState? {
+        try retryingInterruptedDumps { socket in
+            try socket.dump(NetlinkRequest.dumpNeighbourTables(sequence: 0), operation: "RTM_GETNEIGHTBL dump").lazy.compactMap { m in
+                guard m.header.type == NetlinkMessageType.newNeighbourTable,
+                      let t = try? NeighbourTableMessage(payload: m.payload), t.name == "arp_cache",
+                      let limit = t.thresh3, let entries = t.entries else { return nil }
+                return NeighbourTableState(limit: Int(limit), entries: Int(entries), tableFulls: t.tableFulls ?? 0)
+            }.first
+        }
+    }
+
     /// `bridge fdb show`: every forwarding-database entry of every bridge (and port) in this namespace.
     public func forwardingDatabase() throws -> [ForwardingEntry] {
         try retryingInterruptedDumps { socket in

@@ -38,6 +38,7 @@ public enum NetlinkMessageType {
     public static let newRoute: UInt16 = 24, getRoute: UInt16 = 26
     /// RTM_NEWNSID / RTM_GETNSID
     public static let newNeighbour: UInt16 = 28, getNeighbour: UInt16 = 30
+    public static let newNeighbourTable: UInt16 = 64, getNeighbourTable: UInt16 = 66
     public static let newNSID: UInt16 = 88, getNSID: UInt16 = 90
 }
 

@@ -49,6 +49,12 @@ public enum NetlinkRequest {
                 body: [family] + [UInt8](repeating: 0, count: NeighbourMessage.headerSize - 1))
     }
 
+    /// `ip -s ntable show`: RTM_GETNEIGHTBL dump of the IPv4 neighbour tables (`struct ndtmsg`: family, 3 pad).
+    public static func dumpNeighbourTables(sequence: UInt32) -> [UInt8] {
+        message(type: NetlinkMessageType.getNeighbourTable, flags: NetlinkFlags.request | NetlinkFlags.dump, sequence: sequence,
+                body: [NeighbourMessage.familyInet, 0, 0, 0])
+    }
+
     static func message(type: UInt16, flags: UInt16, sequence: UInt32, body: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
         NetlinkHeader(length: UInt32(NetlinkHeader.size + body.count), type: type, flags: flags, sequence: sequence).write(to: &w)

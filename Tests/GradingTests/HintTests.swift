@@ -56,6 +56,8 @@ final class HintTests: XCTestCase {
             .wrongGateway(namespace: "ns1", to: a, expected: g, found: nil, route: nil, command: nil),
             .gatewayUnowned(namespace: "ns1", gateway: IPv4Address("192.0.2.253")!, route: "default", command: nil),
             .forwardingOff(namespace: "router"),
+            .neighbourTableFull(limit: "1024"),
+            .neighbourTableFull(limit: nil),
             .destinationUnowned(address: a),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: ns2),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: nil),
@@ -121,6 +123,7 @@ final class HintTests: XCTestCase {
         case .route(.wrongGateway): return "wrongGateway"
         case .route(.gatewayUnowned): return "gatewayUnowned"
         case .sysctl(.forwardingOff): return "forwardingOff"
+        case .sysctl(.neighbourTableFull): return "neighbourTableFull"
         case .address(.destinationUnowned): return "destinationUnowned"
         case .link(.peerDown): return "peerDown"
         case .nat(.natMissing): return "natMissing"
@@ -139,7 +142,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 34
+    static let caseCount = 35
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {

@@ -1,3 +1,5 @@
+import Probes
+import Glibc
 import JSON
 import Localization
 
@@ -27,6 +29,15 @@ struct Judging {
     let exercise: Exercise
     let world: World
     let probes: ProbeResults
+    /// The kernel's neighbour table, shared by every namespace, was full during the pings (entries it could not
+    /// make, or a ping that could not be sent for want of one, ENOBUFS): pings that timed out are explained by it.
+    let neighbourTableFull: Bool
+
+    init(exercise: Exercise, world: World, probes: ProbeResults) {
+        self.exercise = exercise; self.world = world; self.probes = probes
+        let fulls = (probes.neighbourTableAfter?.tableFulls ?? 0) > (probes.neighbourTableBefore?.tableFulls ?? UInt64.max)
+        neighbourTableFull = fulls || probes.echo.values.contains { if case .success(.sendFailed(ENOBUFS)) = $0 { return true }; return false }
+    }
 }
 
 /// The checks of one folder: the part of an exercise file they are written in, and the checks they plan from it.

@@ -276,6 +276,7 @@ extension ProbeResults {
             ("dhcp_transactions", map(dhcpTransactions, int)),
             ("talks", map(talks, \.record)),
             ("sockets", map(sockets, \.record)),
+            ("neighbour_table", object([("before", neighbourTableBefore?.record ?? .null), ("after", neighbourTableAfter?.record ?? .null)])),
             ("timeout_ms", int(timeoutMs)),
             ("timeout_cut_by_deadline", .bool(timeoutCutByDeadline)),
         ])
@@ -298,6 +299,11 @@ extension ProbeResults {
         dhcpTransactions = try map("dhcp_transactions") { try $0.uint32() }
         talks = try map("talks", Conversation.init(record:))
         sockets = try map("sockets", ServiceSockets.init(record:))
+        let table = r["neighbour_table"]
+        if !table.isNull {
+            neighbourTableBefore = table["before"].isNull ? nil : try NeighbourTableState(record: table["before"])
+            neighbourTableAfter = table["after"].isNull ? nil : try NeighbourTableState(record: table["after"])
+        }
         timeoutMs = Int(try r["timeout_ms"].int())
         timeoutCutByDeadline = try r["timeout_cut_by_deadline"].bool()
     }
@@ -312,5 +318,13 @@ extension CaptureKey {
             return
         }
         self.init(key)
+    }
+}
+
+extension NeighbourTableState {
+    var record: JSONValue { object([("limit", int(limit)), ("entries", int(entries)), ("table_fulls", .string(String(tableFulls)))]) }
+    init(record r: RecordReader) throws {
+        guard let fulls = UInt64(try r["table_fulls"].string()) else { throw r["table_fulls"].fail("a count") }
+        self.init(limit: Int(try r["limit"].int()), entries: Int(try r["entries"].int()), tableFulls: fulls)
     }
 }

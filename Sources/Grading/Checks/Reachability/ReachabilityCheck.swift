@@ -50,7 +50,7 @@ enum ReachabilityCheck {
     }
 
     static func evaluate(_ spec: ReachabilitySpec, outcome: Result<EchoOutcome, Error>?, timeoutMs: Int, cutByDeadline: Bool = false,
-                         exercise: Exercise, world: World) -> Verdict {
+                         neighbourTableFull: String? = nil, exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec)
         guard world.place(spec.from) != nil, let outcome else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.from))
@@ -91,6 +91,16 @@ enum ReachabilityCheck {
                 return .pass(expected, observed: Localized.join([observed, note], by: .clauses))
             }
             return .fail(expected, observed: observed, hint: ttlHint(spec, got: ttl, want: want, initial: initial, world: world, fallback: fallback))
+        }
+        // No neighbour entry to be had (the kernel's table, shared by every namespace, is full): nothing on the path
+        // is wrong, and walking it for each of thousands of pings would only take long.
+        // (`neighbourTableFull`: the table's limit as the kernel gave it, "" when it did not.)
+        if let limit = neighbourTableFull {
+            switch result {
+            case .sendFailed(ENOBUFS), .timeout:
+                return .fail(expected, cause: .neighbourTableFull(limit: limit.isEmpty ? nil : limit), observedPrefix: observed)
+            default: break
+            }
         }
         let walk = PathWalk(world: world, exercise: exercise)
         if let cause = walk.explain(from: spec.from, source: spec.source, to: spec.to) {

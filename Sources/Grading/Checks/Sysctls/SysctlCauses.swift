@@ -9,6 +9,10 @@ import SafeText
 public enum SysctlCause: Hashable, Sendable {
     case sysctlWrong(namespace: String, key: String, expected: String, found: String?)
     case forwardingOff(namespace: String)
+    /// The kernel's IPv4 neighbour table, which all namespaces share, is full: it holds
+    /// net.ipv4.neigh.default.gc_thresh3 dynamic entries (`limit`, as read from the root namespace), and a ping
+    /// that needs one more cannot be sent ("No buffer space available"), nor its reply.
+    case neighbourTableFull(limit: String?)
 }
 
 extension SysctlCause {
@@ -21,6 +25,10 @@ extension SysctlCause {
             return Localized(id: "cause.sysctlWrong.finding.none", ["namespace": ns, "key": key])
         case let .forwardingOff(ns):
             return Localized(id: "cause.forwardingOff.finding", ["namespace": ns])
+        case let .neighbourTableFull(limit?):
+            return Localized(id: "cause.neighbourTableFull.finding", ["limit": limit])
+        case .neighbourTableFull(nil):
+            return Localized(id: "cause.neighbourTableFull.finding.unknown")
         }
     }
 
@@ -30,6 +38,9 @@ extension SysctlCause {
             return Localized(id: "cause.sysctlWrong.fix", ["command": inNamespace(ns, "sysctl \(key)=\(expected)")])
         case let .forwardingOff(ns):
             return Localized(id: "cause.forwardingOff.fix", ["command": inNamespace(ns, "sysctl net.ipv4.ip_forward=1")])
+        case .neighbourTableFull:
+            return Localized(id: "cause.neighbourTableFull.fix", ["command": "sysctl -w net.ipv4.neigh.default.gc_thresh3=8192",
+                                                                  "permanent": "ip neigh add ADDRESS lladdr MAC dev LINK nud permanent"])
         }
     }
 }
