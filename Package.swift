@@ -56,8 +56,9 @@ let package = Package(
         // The catalogues of Messages/ (read by path): every key of en.json in each, the same placeholders, plural
         // forms of the language, JapaneseStyle on ja.json, every id the sources use.
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),
-        // Golden/ holds the expected `netcheck show` drawings, read by path (see TopologyTests).
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "Addresses", "JSON", "Kernel", "Probes", "SafeText"], exclude: ["Golden"]),
+        // Golden/ holds the expected `netcheck show` drawings (TopologyTests), Fixtures/runs the recorded runs the verdict
+        // tests judge again (Verdicts/); both read by path.
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "Addresses", "JSON", "Kernel", "Probes", "SafeText"], exclude: ["Golden", "Fixtures"]),
         // Book/ holds the book's command transcripts, replayed by BookReplayTests; Golden/reports/ the solutions'
         // reports (ReportGoldenTests). Both read by path.
         .testTarget(name: "IntegrationTests", dependencies: [
