@@ -13,6 +13,7 @@
 //   Capture                     libpcap handles inside namespaces, watchers polled by the probe loop
 //   Report                      the report model and its writers
 //   Grading                     exercise files, checks, diagnosis, hints
+//   Submissions                 learners' scripts and pasted terminals read into commands, and the replay of them
 //   netcheck                    the command line
 import PackageDescription
 
@@ -42,9 +43,12 @@ let package = Package(
         .target(name: "Probes", dependencies: ["Addresses", "Kernel", "Packets", "CNetlink"]),
         .target(name: "Capture", dependencies: ["Kernel", "Probes", "CPcap", "CNetlink"]),
         .target(name: "Report", dependencies: ["JSON", "SafeText", "Localization"]),
+        // A learner's submission (script or pasted terminal) read into commands and replayed by bash: `netcheck grade`
+        // and BookReplayTests share it. No I/O.
+        .target(name: "Submissions", dependencies: ["SafeText"]),
         .target(name: "Grading", dependencies: ["Addresses", "Kernel", "Probes", "Capture", "Packets", "Netfilter", "Report", "JSON", "SafeText", "Localization"]),
         .executableTarget(name: "netcheck", dependencies: [
-            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization", "Capture",
+            "Grading", "Report", "JSON", "Kernel", "CNetlink", "SafeText", "Localization", "Capture", "Submissions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Sandboxes and process helpers for the tests; not part of the product.
@@ -63,6 +67,7 @@ let package = Package(
         // reports (ReportGoldenTests). Both read by path.
         .testTarget(name: "IntegrationTests", dependencies: [
             "Addresses", "Kernel", "NetlinkWire", "Probes", "Capture", "Packets", "JSON", "Report", "TestSupport", "Grading",
+            "Submissions",
         ], exclude: ["Book", "Golden"]),
         .testTarget(name: "ProbesTests", dependencies: ["Probes", "Addresses"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Addresses", "TestSupport"]),
