@@ -52,6 +52,13 @@ public enum Sandbox {
         return try makeEtcPrivate(etc)
     }
 
+    /// Makes the next program this process starts the first process (PID 1) of a new PID namespace, where everything
+    /// it starts lives too: when it ends, or is killed, the kernel kills every process left there (`unshare --pid`).
+    /// Only one program can be started there: call it right before starting the sandbox's one command.
+    public static func isolateProcesses() throws {
+        guard nc_unshare(nc_CLONE_NEWPID) == 0 else { throw KernelError("unshare(CLONE_NEWPID)", errno: errno) }
+    }
+
     /// Runs `body` on the calling thread inside a new sandbox (`enter`), kills what it left running there (`reap`),
     /// and returns the thread to the network and mount namespaces it was in: the tests' in-process ThreadSandbox.
     /// `body` gets how /etc was made private. Like `NetworkNamespace.run`, this is one of the two places that call

@@ -7,29 +7,55 @@ import Localization
 /// (`Kernel.Sandbox`: own network namespace, own /run, lease folders, /var/tmp and /etc) and, when it ends, kills
 /// what it left running there. The tests' ScriptSandbox and `make bench` run their scripts under it, so that every
 /// sandbox netcheck makes is the same one. Not shown in the help: plumbing, not a way to check an exercise.
+///
+/// For `netcheck grade`: `--pid` adds a PID namespace (nothing the command starts can outlive it, in whichever
+/// network namespace it hides), `--time-limit S` kills the command after S seconds.
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Run a command (default: bash) in the private sandbox `netcheck demo` uses, then kill what it left running.",
         shouldDisplay: false)
 
+    @Flag(help: "Also a new PID namespace: the command is its first process, and whatever it started dies with it.")
+    var pid = false
+
+    @Option(help: ArgumentHelp("Kill the command, and everything it started, after this many seconds (status 124, as timeout(1)).", valueName: "s"))
+    var timeLimit: Int?
+
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).")
     var command: [String] = []
+
+    /// The status of a command killed at its time limit, as timeout(1) says it.
+    static let timedOut: Int32 = 124
+
+    func validate() throws {
+        if let timeLimit { try validateRange("--time-limit", timeLimit, 1...86_400, unit: "s", CLI.language) }
+    }
 
     func run() throws {
         var argv = command.first == "--" ? Array(command.dropFirst()) : command
         if argv.isEmpty { argv = ["/bin/bash"] }
         if let problem = Preflight.problem() { problem.exit() }
-        do { try Sandbox.enter() } catch { Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit() }
+        do {
+            try Sandbox.enter()
+            if pid { try Sandbox.isolateProcesses() }
+        } catch {
+            Failure.environment(Localized(id: "cli.error.sandbox", ["error": "\(error)"])).exit()
+        }
         // As in the demo: Ctrl-C reaches the command (Subprocess resets it in the child), this process stays to clean up.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let status: Int32
-        do { status = try Subprocess.run(argv, .inheritAll).exitStatus } catch {
+        let finished: Subprocess.Finished
+        let deadline = timeLimit.map { Monotonic.microseconds() + $0 * 1_000_000 }
+        do { finished = try Subprocess.run(argv, .inheritAll, deadline: deadline) } catch {
             Sandbox.reap()
             Failure.environment(error: error).exit()
         }
         Sandbox.reap()
-        throw ExitCode(status)
+        if finished.ending == .killed, let timeLimit {
+            printError("netcheck: " + CLI.text("cli.error.timeLimit", ["command": argv.joined(separator: " "), "seconds": timeLimit]))
+            throw ExitCode(Self.timedOut)
+        }
+        throw ExitCode(finished.exitStatus)
     }
 }

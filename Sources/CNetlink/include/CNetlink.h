@@ -21,6 +21,7 @@
 /* Not visible from Glibc in Swift (glibc defines them only under _GNU_SOURCE); values from <linux/sched.h>. */
 static const int nc_CLONE_NEWNS = 0x00020000;
 static const int nc_CLONE_NEWNET = 0x40000000;
+static const int nc_CLONE_NEWPID = 0x20000000;
 
 /* setns(2), unshare(2) and mount(2) declared here so callers need no _GNU_SOURCE. */
 int nc_setns(int fd, int nstype);
