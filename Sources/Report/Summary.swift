@@ -84,7 +84,7 @@ public enum Summary {
     }
 
     /// 17, not 17.0; 16.5 as is.
-    static func format(_ d: Double) -> String {
+    public static func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
     }
 }
