@@ -225,7 +225,8 @@ struct Replay: Sendable {
     static let outputs = ["/report.json", "/replay.log", "/output.log", "/check.stderr", "/replay.sh", "/submission.sh"]
 
     /// The most a learner's command may write to one file (`ulimit -f`, KiB): a loop printing forever fills its log
-    /// only this far (the writer then gets SIGXFSZ).
+    /// only this far. SIGXFSZ is ignored, so that the writer's write fails (EFBIG) instead of killing it: killed,
+    /// its shell would report it into the same full log and be killed too, ending the replay.
     static let fileSizeLimitKiB = 16384
 
     func grade(_ learner: GradeCommand.Learner) -> ClassRow {
@@ -262,7 +263,7 @@ struct Replay: Sendable {
             ip link set lo up
             mkdir -p /run/learner && cd /run/learner || exit 3
             \(prepared.folder.map { "cp -a -- \(Shell.quote($0))/. /run/learner/ 2>> \(o)/replay.log" } ?? "")
-            ( ulimit -f \(Self.fileSizeLimitKiB); bash \(o)/replay.sh < /dev/null > /dev/null 2>&1 )
+            ( ulimit -f \(Self.fileSizeLimitKiB); trap '' XFSZ; bash \(o)/replay.sh < /dev/null > /dev/null 2>&1 )
             \(check.joined(separator: " ")) < /dev/null > \(o)/report.json 2> \(o)/check.stderr
 
             """

@@ -181,10 +181,13 @@ final class GradeTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("2 of 6 learners passed; reports, logs and class.csv / class.md in \(out.path)\n"), r.stdout)
     }
 
+    /// The learner's script first prints without end (`yes`): its output stops at the file size limit, and the rest
+    /// of the script runs.
     func testEveryLearnerPassingIsZero() throws {
         let dir = try temporaryFolder()
         let script = dir.appendingPathComponent("veth.sh")
-        try FileManager.default.copyItem(at: TestPaths.packageRoot.appendingPathComponent("Solutions/chapter3-veth.sh"), to: script)
+        let solution = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Solutions/chapter3-veth.sh"), encoding: .utf8)
+        try ("yes\n" + solution).write(to: script, atomically: true, encoding: .utf8)
         let r = try netcheck(["grade", "chapter3-veth", script.path, "--out", dir.appendingPathComponent("out").path,
                               "--format", "csv", "--lang", "ja"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -193,6 +196,11 @@ final class GradeTests: XCTestCase {
         let markdown = try String(contentsOf: dir.appendingPathComponent("out/class.md"), encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# chapter3-veth: 1 人中 1 人が合格\n"), markdown)
         XCTAssertTrue(markdown.contains("| veth | 合格 |"), markdown)
+        let output = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("out/veth/output.log").path)
+        XCTAssertEqual(output[.size] as? Int, 16 << 20)
+        let log = try String(contentsOf: dir.appendingPathComponent("out/veth/replay.log"), encoding: .utf8)
+        XCTAssertTrue(log.hasPrefix("+ . '"), log)
+        XCTAssertTrue(log.contains("+ yes\n[1] yes\n"), log)
     }
 
     func testUsageAndExerciseErrorsAreTwo() throws {
