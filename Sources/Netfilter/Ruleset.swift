@@ -85,6 +85,9 @@ public struct Ruleset: Equatable, Sendable {
     public var natRules: [NATRule]
     /// Set when netcheck did not read the whole ruleset: `natRules` are those it read.
     public var unread: Unread?
+    /// Base chains on the forward hook whose policy is drop (`iptables -P FORWARD DROP`, as Docker and ufw leave a
+    /// host): what no rule of theirs accepts is not forwarded. As "family table chain", in listing order.
+    public var forwardDropChains: [String] = []
 
     /// What was left unread of a ruleset, and why.
     public struct Unread: Equatable, Sendable {
@@ -102,9 +105,10 @@ public struct Ruleset: Equatable, Sendable {
         }
     }
 
-    public init(natRules: [NATRule], unread: Unread? = nil) {
+    public init(natRules: [NATRule], unread: Unread? = nil, forwardDropChains: [String] = []) {
         self.natRules = natRules
         self.unread = unread
+        self.forwardDropChains = forwardDropChains
     }
 
     /// A rule longer than this in JSON (a set of thousands of elements written inline) is skipped, not parsed.
@@ -134,6 +138,7 @@ public struct Ruleset: Equatable, Sendable {
     struct Builder {
         private var stream = ItemStream(wanted: ["chain", "rule"], maximumItemBytes: Ruleset.maximumRuleBytes)
         private var hooks: [ChainKey: String] = [:]
+        private var forwardDrops: [ChainKey] = []
         private var pending: [Pending] = []
         private(set) var rulesRead = 0
         /// `maximumNATRules` NAT rules were read: the rest of the listing is not looked at.
@@ -175,6 +180,7 @@ public struct Ruleset: Equatable, Sendable {
             if let chain = object["chain"]?.object {
                 guard let key = ChainKey(chain, nameKey: "name"), let hook = chain["hook"]?.string else { return }
                 hooks[key] = hook
+                if hook == "forward" && chain["policy"]?.string == "drop" { forwardDrops.append(key) }
             } else if let rule = object["rule"]?.object, let key = ChainKey(rule, nameKey: "chain") {
                 rulesRead += 1
                 if let (nat, xt) = natRule(rule["expr"]?.array ?? [], key: key) {
@@ -195,7 +201,7 @@ public struct Ruleset: Equatable, Sendable {
                 if let name = p.xtTarget, let action = Ruleset.xtAction(name, text: rule.text) { rule.action = action }
                 rule.hook = hooks[ChainKey(family: rule.family, table: rule.table, chain: rule.chain)]
                 return rule
-            }, unread: unread)
+            }, unread: unread, forwardDropChains: forwardDrops.map { "\($0.family) \($0.table) \($0.chain)" })
         }
     }
 

@@ -58,6 +58,7 @@ final class HintTests: XCTestCase {
             .forwardingOff(namespace: "router"),
             .neighbourTableFull(limit: "1024"),
             .neighbourTableFull(limit: nil),
+            .forwardDropped(namespace: "router", chain: "ip filter FORWARD"),
             .destinationUnowned(address: a),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: ns2),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: nil),
@@ -124,6 +125,7 @@ final class HintTests: XCTestCase {
         case .route(.gatewayUnowned): return "gatewayUnowned"
         case .sysctl(.forwardingOff): return "forwardingOff"
         case .sysctl(.neighbourTableFull): return "neighbourTableFull"
+        case .sysctl(.forwardDropped): return "forwardDropped"
         case .address(.destinationUnowned): return "destinationUnowned"
         case .link(.peerDown): return "peerDown"
         case .nat(.natMissing): return "natMissing"
@@ -142,7 +144,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 35
+    static let caseCount = 36
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {

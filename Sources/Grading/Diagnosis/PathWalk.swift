@@ -86,6 +86,10 @@ struct PathWalk {
             case .failure: return .unknown
             default: break
             }
+            // It forwards: unless its filter table drops what it forwards (read with nft, once per router).
+            if case .success(let rules) = world.ruleset(next), let chain = rules.forwardDropChains.first {
+                return .blocked(.forwardDropped(namespace: next.label, chain: chain))
+            }
             current = next
         }
         return .unknown

@@ -276,13 +276,15 @@ extension Ruleset {
     var record: JSONValue {
         object([("nat_rules", .array(natRules.map(\.record))),
                 ("unread", unread.map { object([("rules_read", int($0.rulesRead)), ("deadline", .bool($0.deadline)),
-                                                 ("too_large", int($0.tooLarge)), ("at_limit", .bool($0.atLimit))]) })])
+                                                 ("too_large", int($0.tooLarge)), ("at_limit", .bool($0.atLimit))]) }),
+                ("forward_drop_chains", .array(forwardDropChains.map { .string($0) }))])
     }
     init(record r: RecordReader) throws {
         let u = r["unread"]
         self.init(natRules: try r["nat_rules"].array().map(NATRule.init(record:)),
                   unread: u.isNull ? nil : Unread(rulesRead: Int(try u["rules_read"].int()), deadline: try u["deadline"].bool(),
-                                                  tooLarge: Int(try u["too_large"].int()), atLimit: try u["at_limit"].bool()))
+                                                  tooLarge: Int(try u["too_large"].int()), atLimit: try u["at_limit"].bool()),
+                  forwardDropChains: r["forward_drop_chains"].isNull ? [] : try r["forward_drop_chains"].array().map { try $0.string() })
     }
 }
 

@@ -9,6 +9,9 @@ import SafeText
 public enum SysctlCause: Hashable, Sendable {
     case sysctlWrong(namespace: String, key: String, expected: String, found: String?)
     case forwardingOff(namespace: String)
+    /// The router forwards (ip_forward=1) but its filter table's FORWARD chain drops what no rule accepts
+    /// (`iptables -P FORWARD DROP`, as Docker and ufw leave a host); `chain`: "family table chain" as nft lists it.
+    case forwardDropped(namespace: String, chain: String)
     /// The kernel's IPv4 neighbour table, which all namespaces share, is full: it holds
     /// net.ipv4.neigh.default.gc_thresh3 dynamic entries (`limit`, as read from the root namespace), and a ping
     /// that needs one more cannot be sent ("No buffer space available"), nor its reply.
@@ -25,6 +28,8 @@ extension SysctlCause {
             return Localized(id: "cause.sysctlWrong.finding.none", ["namespace": ns, "key": key])
         case let .forwardingOff(ns):
             return Localized(id: "cause.forwardingOff.finding", ["namespace": ns])
+        case let .forwardDropped(ns, chain):
+            return Localized(id: "cause.forwardDropped.finding", ["namespace": ns, "chain": Cause.quoted(name: chain)])
         case let .neighbourTableFull(limit?):
             return Localized(id: "cause.neighbourTableFull.finding", ["limit": limit])
         case .neighbourTableFull(nil):
@@ -38,6 +43,9 @@ extension SysctlCause {
             return Localized(id: "cause.sysctlWrong.fix", ["command": inNamespace(ns, "sysctl \(key)=\(expected)")])
         case let .forwardingOff(ns):
             return Localized(id: "cause.forwardingOff.fix", ["command": inNamespace(ns, "sysctl net.ipv4.ip_forward=1")])
+        case let .forwardDropped(ns, _):
+            return Localized(id: "cause.forwardDropped.fix", ["command": inNamespace(ns, "iptables -P FORWARD ACCEPT"),
+                                                              "list": inNamespace(ns, "nft list ruleset")])
         case .neighbourTableFull:
             return Localized(id: "cause.neighbourTableFull.fix", ["command": "sysctl -w net.ipv4.neigh.default.gc_thresh3=8192",
                                                                   "permanent": "ip neigh add ADDRESS lladdr MAC dev LINK nud permanent"])
