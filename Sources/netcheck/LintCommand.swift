@@ -1,5 +1,7 @@
 import SafeText
 import ArgumentParser
+import Glibc
+import Kernel
 import Grading
 import JSON
 import Localization
@@ -22,8 +24,18 @@ struct LintCommand: ParsableCommand, SpeaksLanguage {
 
     @OptionGroup var languageOptions: LanguageOptions
 
+    @Flag(name: .customLong("self-test"), help: "Also replay each exercise's solution in a sandbox (root): it must pass, the empty sandbox must fail, and each of its commands, left out, must make a check fail (or is reported as untested). Exit status 1 when the solution or the empty sandbox says otherwise.")
+    var selfTest = false
+
+    @Option(help: ArgumentHelp("With --self-test: the folder of solution scripts (default: Solutions beside the exercises' folder).", valueName: "dir"))
+    var solutions: String?
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("With --self-test: each replay ends within this many seconds.", valueName: "s"))
+    var timeLimit: Int = 30
+
     func run() throws {
         var broken = false
+        var selfTestFailed = false
         for file in files {
             if let language = Self.catalogueLanguage(file) {
                 if !lintCatalogue(file, language: language) { broken = true }
@@ -40,6 +52,7 @@ struct LintCommand: ParsableCommand, SpeaksLanguage {
                     : CLI.text("lint.ok.variants", ["file": file, "checks": checks, "variants": Localized.list(variants.map(\.id))])
                 // The file name comes from the command line (and so from an instructor's folder): escaped as errors are.
                 print(TerminalText.escape(ok))
+                if selfTest && !runSelfTest(file, exercise) { selfTestFailed = true }
             } catch let e as Files.Failure {
                 broken = true
                 printError("netcheck: \(file): " + e.why.text(CLI.language))
@@ -49,6 +62,41 @@ struct LintCommand: ParsableCommand, SpeaksLanguage {
             }
         }
         if broken { throw ExitCode(2) }
+        if selfTestFailed { throw ExitCode(1) }
+    }
+
+    /// `--self-test` for one exercise file (see `SelfTest`): its lines on stdout, false when it failed.
+    func runSelfTest(_ file: String, _ exercise: Exercise) -> Bool {
+        if let problem = Preflight.problem() { problem.exit() }
+        let solution = "\(solutions ?? Self.folder(of: file) + "/../Solutions")/\(exercise.id).sh"
+        func say(_ id: String, _ arguments: [String: any MessageArgument]) {
+            print(TerminalText.escape(CLI.text(id, arguments.merging(["file": file, "solution": solution]) { a, _ in a })))
+        }
+        guard (try? Files.read(solution)) != nil else {
+            say("lint.selfTest.noSolution", [:])
+            return false
+        }
+        var template = Array("/tmp/netcheck-self-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            Failure.environment(Localized(id: "cli.error.sandbox", ["error": String(cString: strerror(errno))])).exit()
+        }
+        let work = String(cString: made)
+        defer { _ = try? Subprocess.run(["/bin/rm", "-rf", "--", work]) }
+        let netcheck = executablePath.isEmpty ? CommandLine.arguments[0] : executablePath
+        let test = SelfTest(file: file, exercise: exercise, solution: solution, timeLimit: timeLimit,
+                            language: languageOptions.language, messages: languageOptions.messages)
+        let outcome = test.run(netcheck: netcheck, work: work)
+        if !outcome.solutionPasses { say("lint.selfTest.solutionFails", ["checks": Localized.list(outcome.solutionFailing)]) }
+        if !outcome.emptyFails { say("lint.selfTest.emptyPasses", [:]) }
+        if !outcome.emptyPassing.isEmpty { say("lint.selfTest.emptyChecksPass", ["checks": Localized.list(outcome.emptyPassing)]) }
+        for step in outcome.untested {
+            say("lint.selfTest.untested", ["line": step.line, "command": TerminalText.excerpt(step.text, limit: 120)])
+        }
+        if outcome.ok {
+            let steps = SelfTest.steps((try? Files.read(solution)) ?? "").count
+            say("lint.selfTest.ok", ["tested": steps - outcome.untested.count, "steps": steps])
+        }
+        return outcome.ok
     }
 
     /// The language a catalogue file is for, from its name (`fr.json`), when it is one: named like a language code
