@@ -184,7 +184,22 @@ printf "%-26s %8s %6s %6s  exit status:%s (1 = a check failed, as it should)\n" 
 reset_net
 
 echo
-echo "5. targets (issue 13)"
+echo "4b. grading a class: 30 copies of Solutions/chapter3-router.sh, 2 at a time (ms)"
+subs=$work/subs; mkdir -p "$subs"
+for i in $(seq -w 1 30); do cp Solutions/chapter3-router.sh "$subs/learner$i.sh"; done
+reset_net
+t0=$(now_ns); "$NC" grade chapter3-router "$subs"/*.sh --jobs 2 --out "$work/graded" >/dev/null 2>&1; GRADE_RC=$?
+GRADE_MS=$(( ($(now_ns) - t0) / 1000000 ))
+# The same scripts replayed alone, each in a sandbox of its own, 2 at a time: what grading costs on top of them.
+t0=$(now_ns); ls "$subs"/*.sh | xargs -P 2 -I{} "$NC" sandbox -- /bin/bash {} >/dev/null 2>&1
+REPLAY_MS=$(( ($(now_ns) - t0) / 1000000 ))
+passed=$(grep -c ',passed,' "$work/graded/class.csv" 2>/dev/null || echo 0)
+printf "%-40s %8s  exit status %s, %s of 30 rows passed\n" "netcheck grade --jobs 2" "$GRADE_MS" "$GRADE_RC" "$passed"
+printf "%-40s %8s\n" "the scripts alone (netcheck sandbox, -P 2)" "$REPLAY_MS"
+reset_net
+
+echo
+echo "5. targets (issues 13 and 14)"
 mark() { if [ "$(awk "BEGIN{print (($1) ? 1 : 0)}")" = 1 ]; then echo "✓"; else echo "✗"; fi; }
 num() { [[ $1 =~ ^[0-9.]+$ ]] && echo "$1" || echo ""; }
 target() { printf "  %s  %-66s %s\n" "$1" "$2" "$3"; }
@@ -222,3 +237,5 @@ if [ -n "$s64" ]; then
 else target "✗" "64-host star, ordinary ARP: fails within 2 s, hint names gc_thresh3" "not run"; fi
 s64=$(num "${SCALE_MED[star-static64]:-}")
 target "$( [ -n "$s64" ] && mark "$s64 <= 2000" || echo ✗)" "64-host star with permanent neighbours (4,032 probes) passes <= 2 s" "${s64:-n/a} ms"
+r=$(awk -v a="$GRADE_MS" -v b="$REPLAY_MS" 'BEGIN{ if (b > 0) printf "%.1f", a/b; else print "" }')
+target "$( [ -n "$r" ] && mark "$r <= 2" || echo ✗)" "grading 30 chapter3-router scripts (--jobs 2) <= 2x replaying them" "$GRADE_MS ms / $REPLAY_MS ms = ${r:-n/a}x"
