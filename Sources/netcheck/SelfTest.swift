@@ -24,26 +24,51 @@ struct SelfTest {
     /// One command of the solution: its line number (the first, for a command continued with `\`) and text.
     struct Step: Equatable { var line: Int; var text: String }
 
-    /// The commands of a solution script, each a line (or lines joined by `\`), without blank lines, comments and
-    /// `set` lines (shell options, not steps of the book).
+    /// The commands of a solution script, each a line (or lines joined by `\`, or a command with its here-document),
+    /// without blank lines, comments and `set` lines (shell options, not steps of the book).
     static func steps(_ script: String) -> [Step] {
         var steps: [Step] = []
         var pending: Step?
+        /// The word that ends the here-document the pending step opened, while in one.
+        var hereEnd: String?
         for (n, raw) in script.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)
             if var p = pending {
                 p.text += "\n" + line
-                pending = line.hasSuffix("\\") ? p : nil
-                if pending == nil { steps.append(p) }
+                if let end = hereEnd {
+                    if line.drop(while: { $0 == "\t" }) == end[...] { hereEnd = nil; steps.append(p); pending = nil } else { pending = p }
+                } else if line.hasSuffix("\\") {
+                    pending = p
+                } else {
+                    hereEnd = hereDocumentEnd(line)
+                    if hereEnd == nil { steps.append(p); pending = nil } else { pending = p }
+                }
                 continue
             }
             let trimmed = String(line.drop { $0 == " " || $0 == "\t" })
-            if trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) || trimmed.hasPrefix("#") || trimmed.hasPrefix("set -") { continue }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("set -") { continue }
             let step = Step(line: n + 1, text: line)
-            if line.hasSuffix("\\") { pending = step } else { steps.append(step) }
+            if line.hasSuffix("\\") {
+                pending = step
+            } else if let end = hereDocumentEnd(line) {
+                pending = step; hereEnd = end
+            } else {
+                steps.append(step)
+            }
         }
         if let pending { steps.append(pending) }
         return steps
+    }
+
+    /// The word after `<<` (or `<<-`, quoted or not) that ends a here-document a line opens; nil when it opens none.
+    static func hereDocumentEnd(_ line: String) -> String? {
+        let chars = Array(line)
+        guard let at = chars.indices.dropLast().first(where: { chars[$0] == "<" && chars[$0 + 1] == "<" }),
+              at + 2 >= chars.count || chars[at + 2] != "<" else { return nil }
+        var rest = chars[(at + 2)...].drop { $0 == "-" || $0 == " " }
+        if let quote = rest.first, quote == "'" || quote == "\"" { rest = rest.dropFirst() }
+        let word = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return word.isEmpty ? nil : String(word)
     }
 
     /// The script with `drop` left out (nil: the whole script).
@@ -74,6 +99,7 @@ struct SelfTest {
         let exercises = realpath(folder, nil).map { p in defer { free(p) }; return String(cString: p) } ?? folder
         let replay = Replay(exercise: exercise.id, exercises: exercises, language: language, messages: messages,
                             timeLimit: timeLimit, netcheck: netcheck)
+        let solutionFolder = LintCommand.folder(of: solution)
         let reports = Mutex<[Int: Report?]>([:])
         let next = Atomic<Int>(0)
         let jobs = max(1, min(GradeCommand.maximumJobs, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
@@ -81,7 +107,12 @@ struct SelfTest {
             while true {
                 let i = next.add(1, ordering: .relaxed).oldValue
                 guard i < scripts.count else { return }
-                let learner = GradeCommand.Learner(name: "run-\(i)", path: solution, folder: work + "/run-\(i)",
+                // The solution's own folder beside it (wait-for-port.sh, echoserver.py …): a replayed script is
+                // sourced, so `$(dirname "$0")` is the folder of the replay, and its siblings must be there.
+                let folder = work + "/run-\(i)"
+                _ = try? Subprocess.run(["/bin/mkdir", "-p", "--", folder])
+                _ = try? Subprocess.run(["/bin/cp", "-a", "--", solutionFolder + "/.", folder])
+                let learner = GradeCommand.Learner(name: "run-\(i)", path: solution, folder: folder,
                                                    prepared: .success(GradeCommand.Prepared(kind: .script, text: scripts[i], folder: nil)))
                 let row = replay.grade(learner)
                 reports.withLock { $0[i] = row.report }

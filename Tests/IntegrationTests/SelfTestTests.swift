@@ -51,4 +51,15 @@ final class SelfTestTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("does not pass: "), r.stdout)
         XCTAssertTrue(r.stdout.contains("router.ip_forward"), r.stdout)
     }
+
+    /// A service's solution sources wait-for-port.sh beside it and writes its page with a here-document: the
+    /// replay finds the script's siblings, and the here-document is one command, never cut in two.
+    func testServiceSolutionsFindTheirFilesAndHereDocumentsAreOneCommand() throws {
+        let r = try runProcess(TestPaths.netcheck, ["lint", "--self-test", "Exercises/chapter6-http.json"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("self-test ok"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("<html>") || r.stdout.contains("</html>"), r.stdout)
+        let commands = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Solutions/chapter6-http.sh"), encoding: .utf8)
+        XCTAssertTrue(commands.contains("<<'HTML'"), "the solution still writes its page with a here-document")
+    }
 }
