@@ -39,9 +39,9 @@ SHARE = $(DESTDIR)$(PREFIX)/share
 
 all: build
 
-# Installs only what is missing, so a prepared machine does not touch the network.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# Installs those of the Debian packages $(1) that are missing (only those: a prepared machine does not touch the
+# network). One shell command, for a recipe line.
+install_missing = missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -49,14 +49,11 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+deps:
+	@$(call install_missing,$(DEB_PACKAGES))
+
 bench-deps:
-	@missing=""; for p in $(BENCH_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call install_missing,$(BENCH_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -174,38 +171,20 @@ deb: release man deb-deps
 	bash packaging/deb/build.sh $(RELEASE_BIN) $(MAN_DIR) dist
 
 deb-deps:
-	@missing=""; for p in $(DEB_BUILD_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call install_missing,$(DEB_BUILD_PACKAGES))
 
 # Installs the newest dist/netcheck_*.deb (run `make deb` first) into a fresh Debian root made with debootstrap
 # (cached in .build-deb/roots), runs it there and purges it (packaging/deb/chroot-test.sh). Root. The root is the
 # host's release (/etc/os-release) from the mirror the host's apt uses; DEB_SUITE=… DEB_MIRROR=… choose others.
 DEB_SUITE ?=
 deb-test:
-	@missing=""; for p in $(DEB_TEST_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call install_missing,$(DEB_TEST_PACKAGES))
 	bash packaging/deb/chroot-test.sh $(if $(DEB_SUITE),--suite $(DEB_SUITE)) "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb 2>/dev/null | head -n 1)"
 
 # lintian on the newest dist/netcheck_*.deb: fails on errors and warnings, shows the informational tags (those
 # left are spelling guesses in the strings of the statically linked runtime).
 deb-lint:
-	@missing=""; for p in $(DEB_LINT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(call install_missing,$(DEB_LINT_PACKAGES))
 	lintian --fail-on error,warning --display-info "$$(ls -t dist/netcheck_*_$$(dpkg --print-architecture).deb | head -n 1)"
 
 clean:

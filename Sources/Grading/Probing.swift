@@ -123,17 +123,17 @@ struct Probing {
         if !talks.isEmpty {
             let deadline = Monotonic.microseconds() + Monotonic.microseconds(timeout)
             let states = talks.map { t in (try? results.sockets[t.spec.namespace]?.before.get()).map { ServiceState(spec: t.spec, sockets: $0) } }
-            final class Outcomes: @unchecked Sendable { var talks: [Conversation?] = [] }
+            final class Outcomes: @unchecked Sendable { var talks: [(Conversation, passed: Bool)?] = [] }
             let outcomes = Outcomes()
             outcomes.talks = Array(repeating: nil, count: talks.count)
             concurrently(talks.count) { i in
                 outcomes.talks[i] = ServiceTalks.talk(talks[i].spec, in: talks[i].place, state: states[i], until: deadline)
             }
             for (t, talk) in zip(talks, outcomes.talks) {
-                results.talks[t.id] = talk
+                results.talks[t.id] = talk?.0
                 watchers[CaptureKey(t.id)]?.readAvailable()
             }
-            let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk.map { ServiceTalks.judge(t.spec, $0).passed } == true ? t.spec : nil })
+            let passed = Set(zip(talks, outcomes.talks).compactMap { t, talk in talk?.passed == true ? t.spec : nil })
             ServiceSockets.readAfter(&results.sockets, services, passed: passed, world: world)
         }
         results.neighbourTableAfter = tablePlace.flatMap { try? $0.handle.neighbourTable() }

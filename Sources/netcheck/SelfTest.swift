@@ -110,7 +110,7 @@ struct SelfTest {
                 // The solution's own folder beside it (wait-for-port.sh, echoserver.py …): a replayed script is
                 // sourced, so `$(dirname "$0")` is the folder of the replay, and its siblings must be there.
                 let folder = work + "/run-\(i)"
-                _ = try? Subprocess.run(["/bin/mkdir", "-p", "--", folder])
+                mkdir(folder, 0o755)
                 _ = try? Subprocess.run(["/bin/cp", "-a", "--", solutionFolder + "/.", folder])
                 let learner = GradeCommand.Learner(name: "run-\(i)", path: solution, folder: folder,
                                                    prepared: .success(GradeCommand.Prepared(kind: .script, text: scripts[i], folder: nil)))

@@ -79,7 +79,8 @@ struct PingKind: CheckKind {
 
     func judge(_ check: PlannedCheck, _ run: Judging) -> Verdict {
         ReachabilityCheck.evaluate(spec, outcome: run.probes.echo[check.id], timeoutMs: run.probes.timeoutMs,
-                                   cutByDeadline: run.probes.timeoutCutByDeadline, neighbourTableFull: run.neighbourTableFull ? run.probes.neighbourTableAfter.map { String($0.limit) } ?? "" : nil,
+                                   cutByDeadline: run.probes.timeoutCutByDeadline, neighbourTableFull: run.neighbourTableFull,
+                                   neighbourTableLimit: run.probes.neighbourTableAfter?.limit,
                                    exercise: run.exercise, world: run.world)
     }
 }

@@ -50,7 +50,7 @@ enum ReachabilityCheck {
     }
 
     static func evaluate(_ spec: ReachabilitySpec, outcome: Result<EchoOutcome, Error>?, timeoutMs: Int, cutByDeadline: Bool = false,
-                         neighbourTableFull: String? = nil, exercise: Exercise, world: World) -> Verdict {
+                         neighbourTableFull: Bool = false, neighbourTableLimit: Int? = nil, exercise: Exercise, world: World) -> Verdict {
         let expected = expected(spec)
         guard world.place(spec.from) != nil, let outcome else {
             return .skipped(expected, reason: SkipReason.namespaceMissing(spec.from))
@@ -94,11 +94,10 @@ enum ReachabilityCheck {
         }
         // No neighbour entry to be had (the kernel's table, shared by every namespace, is full): nothing on the path
         // is wrong, and walking it for each of thousands of pings would only take long.
-        // (`neighbourTableFull`: the table's limit as the kernel gave it, "" when it did not.)
-        if let limit = neighbourTableFull {
+        if neighbourTableFull {
             switch result {
             case .sendFailed(ENOBUFS), .timeout:
-                return .fail(expected, cause: .neighbourTableFull(limit: limit.isEmpty ? nil : limit), observedPrefix: observed)
+                return .fail(expected, cause: .neighbourTableFull(limit: neighbourTableLimit.map(String.init)), observedPrefix: observed)
             default: break
             }
         }

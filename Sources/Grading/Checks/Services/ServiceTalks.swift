@@ -23,8 +23,10 @@ enum ServiceTalks {
 
     static func remaining(_ deadline: Int) -> Duration { .microseconds(max(0, deadline - Monotonic.microseconds())) }
 
-    /// Talks to the service, from inside its namespace. `state` is what its sockets looked like before.
-    static func talk(_ spec: ServiceSpec, in place: World.Place, state: ServiceState?, until deadline: Int) -> Conversation {
+    /// Talks to the service, from inside its namespace. `state` is what its sockets looked like before. Returns the
+    /// conversation and whether it passed (`judge`, which decided whether to wait for the server to close).
+    static func talk(_ spec: ServiceSpec, in place: World.Place, state: ServiceState?, until deadline: Int) -> (Conversation, passed: Bool) {
+        let conversation: Conversation
         do {
             switch spec.talk {
             case .datagram:
@@ -36,20 +38,21 @@ enum ServiceTalks {
                 }
                 // The datagram never leaves the namespace (sent from inside it to one of its addresses): a port
                 // unreachable comes back within microseconds. 30 ms leaves room for a loaded machine (it was 300).
-                return try ServiceClients.datagram(from: place.handle, to: spec.address, port: spec.port, posingAs: peer,
-                                                   wait: min(remaining(deadline), .milliseconds(30)))
+                conversation = try ServiceClients.datagram(from: place.handle, to: spec.address, port: spec.port, posingAs: peer,
+                                                           wait: min(remaining(deadline), .milliseconds(30)))
             case .connect, .http, .echo, .sum:
                 return try stream(spec, in: place, until: deadline)
             }
         } catch {
-            return Conversation(.failed("\(error)"))
+            conversation = Conversation(.failed("\(error)"))
         }
+        return (conversation, judge(spec, conversation).passed)
     }
 
-    static func stream(_ spec: ServiceSpec, in place: World.Place, until deadline: Int) throws -> Conversation {
+    static func stream(_ spec: ServiceSpec, in place: World.Place, until deadline: Int) throws -> (Conversation, passed: Bool) {
         let c: ServiceProbe.Connection
         switch try ServiceProbe.connect(from: place.handle, to: spec.address, port: spec.port, until: deadline) {
-        case .failure(let e): return Conversation(.notConnected(errno: e.errno))
+        case .failure(let e): return (Conversation(.notConnected(errno: e.errno)), false)
         case .success(let connection): c = connection
         }
         let exchange: Conversation.Exchange
@@ -64,8 +67,9 @@ enum ServiceTalks {
         let conversation = Conversation(exchange, sourcePort: c.localPort)
         // The conversation ends as a client's does: netcheck closes, and gives the server a moment to close too, so
         // that a server which exits after one client is seen gone afterwards (ServiceState.stoppedListening).
-        if judge(spec, conversation).passed { _ = c.finish(until: min(deadline, Monotonic.microseconds() + closeWait)) }
-        return conversation
+        let passed = judge(spec, conversation).passed
+        if passed { _ = c.finish(until: min(deadline, Monotonic.microseconds() + closeWait)) }
+        return (conversation, passed)
     }
 
     /// What the conversation means for `spec`: a pure function of what was sent and what came back.
