@@ -44,6 +44,7 @@ final class HintTests: XCTestCase {
             .macMismatch(namespace: "ns1", link: "ns1-veth0", expected: MACAddress("00:00:5e:00:53:01")!, found: MACAddress("00:00:5e:00:53:10")),
             .peerMismatch(link: ns1, expected: ns2, found: Endpoint(namespace: "root", name: "other1")),
             .peerMismatch(link: ns1, expected: ns2, found: nil),
+            .leftoverPeer(link: ns1, peer: Endpoint(namespace: "router", name: "gw-veth0")),
             .addressMissing(namespace: "ns1", link: "ns1-veth0", address: p),
             .addressWrong(namespace: "ns1", link: "ns1-veth0", expected: p, found: [IPv4Prefix("192.0.2.11/24")!]),
             .addressOnOtherLink(namespace: "ns1", expectedLink: "ns1-veth0", foundLink: "lo", address: p),
@@ -115,6 +116,7 @@ final class HintTests: XCTestCase {
         case .link(.notPort): return "notPort"
         case .link(.macMismatch): return "macMismatch"
         case .link(.peerMismatch): return "peerMismatch"
+        case .link(.leftoverPeer): return "leftoverPeer"
         case .address(.addressMissing): return "addressMissing"
         case .address(.addressWrong): return "addressWrong"
         case .address(.addressOnOtherLink): return "addressOnOtherLink"
@@ -144,7 +146,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 36
+    static let caseCount = 37
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {

@@ -51,4 +51,30 @@ final class HostTrapTests: XCTestCase {
         let report = try report("chapter3-router", trap: "ip netns exec router iptables -P FORWARD DROP; ip netns exec router iptables -A FORWARD -j ACCEPT")
         XCTAssertTrue(report.passed, "\(report.checks.filter { $0.status != .pass }.map { "\($0.id): \($0.hint)" })")
     }
+
+    /// Chapter 4 typed over chapter 3's namespaces, as a reader who skipped `ip --all netns delete` does: `ip netns add
+    /// ns1` fails, and ns1-veth0 stays paired with gw-veth0 in chapter 3's router. The hints name the leftover and the
+    /// book's command, never "attach gw-veth0 in router to br0" (impossible across namespaces).
+    func testLeftoverNamespaceIsNamed() throws {
+        for exercise in ["chapter4-bridge", "chapter4-bridge-netns"] {
+            let r = try ScriptSandbox.run("""
+                bash -e Solutions/chapter3-router.sh
+                set +e
+                sed 's/^set -e$//' Solutions/\(exercise).sh | bash > /dev/null 2>&1
+                "$NETCHECK" check \(exercise) --format json --timeout 500
+                true
+                """)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let report = try Report(jsonText: r.stdout)
+            let veth = try XCTUnwrap(report.checks.first { $0.id == "ns1.veth.ns1-veth0" }, exercise)
+            XCTAssertEqual(veth.status, .fail, exercise)
+            XCTAssertTrue(veth.observed.contains("gw-veth0 in router, a namespace this exercise does not have"), veth.observed)
+            let failedPings = report.checks.filter { $0.id.contains(".ping.") && $0.status == .fail }
+            XCTAssertFalse(failedPings.isEmpty, exercise)
+            for check in [veth] + failedPings {
+                XCTAssertTrue(check.hint.contains("`ip --all netns delete`"), "\(exercise) \(check.id): \(check.hint)")
+                XCTAssertFalse(check.hint.contains("master br0"), "\(exercise) \(check.id): \(check.hint)")
+            }
+        }
+    }
 }

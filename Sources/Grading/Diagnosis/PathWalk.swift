@@ -101,6 +101,11 @@ struct PathWalk {
     func segmentCause(from a: (place: World.Place, link: Link), to b: (place: World.Place, link: Link)) -> Cause? {
         guard let peer = VethPairCheck.actualPeer(of: a.link, in: a.place, world: world) else { return nil }
         if peer.place.identity == b.place.identity && peer.link.index == b.link.index { return nil }
+        // Cabled into a namespace of an earlier exercise: nothing in this one can join them.
+        if world.isLeftover(peer.place) {
+            return .leftoverPeer(link: Endpoint(namespace: a.place.label, name: a.link.name),
+                                 peer: Endpoint(namespace: peer.place.label, name: peer.link.name))
+        }
         guard let bridgeIndex = peer.link.masterIndex, let bridge = peer.place.snapshot.link(index: bridgeIndex) else {
             if let spec = exercise.link(peer.place.label, peer.link.name), let master = spec.master {
                 return .notPort(namespace: peer.place.label, link: peer.link.name, master: master, found: nil)
@@ -110,6 +115,10 @@ struct PathWalk {
         if !bridge.isUp { return .linkDown(namespace: peer.place.label, link: bridge.name) }
         if !peer.link.isUp { return .linkDown(namespace: peer.place.label, link: peer.link.name) }
         guard let far = VethPairCheck.actualPeer(of: b.link, in: b.place, world: world) else { return nil }
+        if world.isLeftover(far.place) {
+            return .leftoverPeer(link: Endpoint(namespace: b.place.label, name: b.link.name),
+                                 peer: Endpoint(namespace: far.place.label, name: far.link.name))
+        }
         if far.place.identity == peer.place.identity && far.link.masterIndex == bridgeIndex {
             return far.link.isUp ? nil : .linkDown(namespace: far.place.label, link: far.link.name)
         }

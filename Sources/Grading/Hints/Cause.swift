@@ -27,6 +27,7 @@ extension Cause {
     public static func notPort(namespace: String, link: String, master: String, found: String?) -> Cause { .link(.notPort(namespace: namespace, link: link, master: master, found: found)) }
     public static func macMismatch(namespace: String, link: String, expected: MACAddress, found: MACAddress?) -> Cause { .link(.macMismatch(namespace: namespace, link: link, expected: expected, found: found)) }
     public static func peerMismatch(link: Endpoint, expected: Endpoint, found: Endpoint?) -> Cause { .link(.peerMismatch(link: link, expected: expected, found: found)) }
+    public static func leftoverPeer(link: Endpoint, peer: Endpoint) -> Cause { .link(.leftoverPeer(link: link, peer: peer)) }
     public static func peerDown(namespace: String, link: String, peer: Endpoint?) -> Cause { .link(.peerDown(namespace: namespace, link: link, peer: peer)) }
     public static func addressMissing(namespace: String, link: String, address: IPv4Prefix) -> Cause { .address(.addressMissing(namespace: namespace, link: link, address: address)) }
     public static func addressWrong(namespace: String, link: String, expected: IPv4Prefix, found: [IPv4Prefix]) -> Cause { .address(.addressWrong(namespace: namespace, link: link, expected: expected, found: found)) }

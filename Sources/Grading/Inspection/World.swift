@@ -163,6 +163,13 @@ public final class World {
         return extras
     }
 
+    /// A namespace under /run/netns that the exercise does not name: left from an earlier exercise (or made by the
+    /// learner for something else). The root namespace is never one.
+    public func isLeftover(_ place: Place) -> Bool {
+        guard let name = place.name else { return false }
+        return named[name] == nil
+    }
+
     /// The exercise's namespaces that exist, in a stable order.
     public var places: [Place] {
         named.keys.sorted().compactMap { place($0) }

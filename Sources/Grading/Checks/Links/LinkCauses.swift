@@ -23,6 +23,9 @@ public enum LinkCause: Hashable, Sendable {
     case peerMismatch(link: Endpoint, expected: Endpoint, found: Endpoint?)
     /// The outgoing link has no carrier: its peer is down.
     case peerDown(namespace: String, link: String, peer: Endpoint?)
+    /// The veth's other end is in a namespace the exercise does not have (`peer.namespace`): left from an earlier
+    /// exercise, whose names the learner's commands met (`ip netns add` failed, the old pair stayed).
+    case leftoverPeer(link: Endpoint, peer: Endpoint)
 }
 
 extension LinkCause {
@@ -62,6 +65,9 @@ extension LinkCause {
                 return Localized(id: "cause.peerDown.finding", ["namespace": ns, "link": link, "peerNamespace": peer.namespace, "peer": peer.name])
             }
             return Localized(id: "cause.peerDown.finding.unknownPeer", ["namespace": ns, "link": link])
+        case let .leftoverPeer(link, peer):
+            return Localized(id: "cause.leftoverPeer.finding", ["namespace": link.namespace, "link": link.name,
+                                                               "peerNamespace": peer.namespace, "peer": peer.name])
         }
     }
 
@@ -106,6 +112,9 @@ extension LinkCause {
                 return Localized(id: "cause.peerDown.fix", ["command": inNamespace(peer.namespace, "ip link set \(peer.name) up")])
             }
             return Localized(id: "cause.peerDown.fix.unknownPeer")
+        case .leftoverPeer:
+            // The book starts each chapter so: every namespace goes, with the veths in it.
+            return Localized(id: "cause.leftoverPeer.fix", ["command": "ip --all netns delete"])
         }
     }
 }

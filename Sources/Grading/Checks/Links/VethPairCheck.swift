@@ -24,6 +24,9 @@ enum VethPairCheck {
                 id: "veth.observed", ["link": spec.name, "peer": peer.name, "peerNamespace": peer.namespace, "index": "\(linkB.index)"]))
         }
         let foundEndpoint = found.map { Endpoint(namespace: $0.place.label, name: $0.link.name) }
+        if let found, let foundEndpoint, world.isLeftover(found.place) {
+            return .fail(expected, cause: .leftoverPeer(link: here, peer: foundEndpoint))
+        }
         return .fail(expected, cause: .peerMismatch(link: here, expected: peer, found: foundEndpoint))
     }
 
