@@ -23,6 +23,7 @@ final class DHCPTests: XCTestCase {
         XCTAssertTrue(evidence.contains { $0.contains("192.0.2.254.67 > ") && $0.contains("BOOTP/DHCP, Reply, length") }, "\(evidence)")
         XCTAssertTrue(evidence.contains { $0.contains("DHCP-Message (53), length 1: Offer, Your-IP 192.0.2.") }, "\(evidence)")
         XCTAssertTrue(run.check("client.dhcp.lease")?.observed.contains("sec") ?? false, "a finite lifetime")
+        XCTAssertNil(run.check("client.dhcp.lease")?.note, "the book's dnsmasq offers no DNS: resolv.conf is untouched")
     }
 
     func testServerNotRunning() throws {
@@ -68,6 +69,11 @@ final class DHCPTests: XCTestCase {
             """)
         assertAllPass(run)
         XCTAssertTrue(run.check("client.dhcp.lease")?.observed.contains("sec") ?? false, "a finite lifetime")
+        // Passed, and told what it did to the machine (issue 15): the note names the rewrite, the server and the fix.
+        let note = try XCTUnwrap(run.check("client.dhcp.lease")?.note, "no note on the rewritten resolv.conf")
+        for part in ["/etc/resolv.conf", "192.0.2.254", "server", "--port 0 --no-resolv", dnsmasqCommand] {
+            XCTAssertTrue(note.contains(part), "\(part) not in: \(note)")
+        }
         XCTAssertEqual(try fingerprint(of: "/etc"), host, "the host's /etc changed")
     }
 

@@ -32,6 +32,9 @@ public protocol Inspector: AnyObject {
     func boundUDPPorts(_ place: World.Place) -> Result<Set<UInt16>, KernelError>
     /// The NAT rules of `nft list ruleset`, read by `until` (seconds of CLOCK_MONOTONIC).
     func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error>
+    /// The IPv4 `nameserver` lines of /etc/resolv.conf where netcheck runs (the machine's, which dhclient-script
+    /// rewrites when a DHCP server also offers DNS): empty when it cannot be read.
+    func hostNameservers() -> [IPv4Address]
 }
 
 /// The kernel, asked as `ip` asks it: every answer read when first asked for, never written.
@@ -97,5 +100,22 @@ public final class LiveInspector: Inspector {
     public func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error> {
         guard let ns = place.namespace else { return .failure(KernelError("nft list ruleset", namespace: place.label, errno: EBADF)) }
         return Result { try Ruleset.read(in: ns, until: until) }
+    }
+
+    public func hostNameservers() -> [IPv4Address] {
+        guard let text = try? Files.read(Self.resolvConf) else { return [] }
+        return Self.nameservers(text)
+    }
+
+    static let resolvConf = "/etc/resolv.conf"
+
+    /// `nameserver A.B.C.D` lines (resolv.conf(5): the keyword first on its line, then spaces or tabs); IPv6 and
+    /// anything else left out.
+    static func nameservers(_ text: String) -> [IPv4Address] {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap { line in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 2, words[0] == "nameserver" else { return nil }
+            return IPv4Address(String(words[1]))
+        }
     }
 }

@@ -60,6 +60,7 @@ enum InspectorQuestion {
     static func forwarding(_ place: World.Place) -> String { "fdb \(place.label)" }
     static func udp(_ place: World.Place) -> String { "udp \(place.label)" }
     static func ruleset(_ place: World.Place) -> String { "ruleset \(place.label)" }
+    static let nameservers = "nameservers"
 }
 
 /// Asks another inspector and writes down every answer.
@@ -106,6 +107,9 @@ public final class RecordingInspector: Inspector {
     }
     public func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error> {
         keep(InspectorQuestion.ruleset(place), inner.ruleset(place, until: until)) { recordResult($0, \.record) }
+    }
+    public func hostNameservers() -> [IPv4Address] {
+        keep(InspectorQuestion.nameservers, inner.hostNameservers()) { .array($0.map { .string($0.description) }) }
     }
 }
 
@@ -165,6 +169,12 @@ public final class RecordedInspector: Inspector {
     public func ruleset(_ place: World.Place, until: Double?) -> Result<Ruleset, Error> {
         let q = InspectorQuestion.ruleset(place)
         return answer(q, { try replayResult($0, Ruleset.init(record:)) }, otherwise: .failure(Self.missing(q)))
+    }
+    public func hostNameservers() -> [IPv4Address] {
+        answer(InspectorQuestion.nameservers, { try $0.array().map { r in
+            guard let a = IPv4Address(try r.string()) else { throw r.fail("an IPv4 address") }
+            return a
+        } }, otherwise: [])
     }
 }
 

@@ -163,6 +163,15 @@ public final class World {
         return extras
     }
 
+    private var nameservers: [IPv4Address]?
+    /// The nameservers of the machine's /etc/resolv.conf (`Inspector.hostNameservers`), read once.
+    public var hostNameservers: [IPv4Address] {
+        if let nameservers { return nameservers }
+        let read = inspector.hostNameservers()
+        nameservers = read
+        return read
+    }
+
     /// A namespace under /run/netns that the exercise does not name: left from an earlier exercise (or made by the
     /// learner for something else). The root namespace is never one.
     public func isLeftover(_ place: Place) -> Bool {

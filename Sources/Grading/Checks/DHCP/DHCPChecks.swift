@@ -81,7 +81,9 @@ enum DHCPLeaseCheck {
         }
         let leased = addresses.filter { ($0.validLifetime ?? UInt32.max) != UInt32.max }
         if let good = leased.first(where: { spec.inRange($0.address) }) {
-            return .pass(expected, observed: Localized("inet " + describe(good)))
+            var verdict = Verdict.pass(expected, observed: Localized("inet " + describe(good)))
+            verdict.note = resolverNote(spec, world: world)
+            return verdict
         }
         if let out = leased.first {
             return .fail(expected, cause: .dhcpLeaseOutOfRange(namespace: spec.client, link: spec.link, address: out.prefix,
@@ -95,5 +97,16 @@ enum DHCPLeaseCheck {
             return .fail(expected, cause: cause)
         }
         return .fail(expected, cause: .dhcpNoLease(namespace: spec.client, link: spec.link, command: spec.clientCommand))
+    }
+
+    /// When the client's lease came with a DNS server, dhclient-script wrote it into the machine's /etc/resolv.conf
+    /// (`ip netns exec` keeps the host's /etc): a nameserver that is an address of the exercise's namespaces (the
+    /// first edition's dnsmasq, without `--port 0 --no-resolv`, offers itself, 192.0.2.254) leaves the host unable
+    /// to resolve names. Said beside the lease, which is right.
+    static func resolverNote(_ spec: DHCPSpec, world: World) -> Localized? {
+        guard let address = world.hostNameservers.first(where: { !world.owners(of: $0).isEmpty }) else { return nil }
+        let owner = world.owners(of: address)[0].place.label
+        return Localized(id: "dhcp.note.resolvConf", ["address": address, "namespace": owner,
+                                                      "command": spec.serverCommand ?? "dnsmasq … --port 0 --no-resolv"])
     }
 }
