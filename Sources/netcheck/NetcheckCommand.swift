@@ -18,7 +18,7 @@ struct NetcheckCommand: ParsableCommand {
         """,
         version: Netcheck.version,
         subcommands: [CheckCommand.self, ListCommand.self, ShowCommand.self, DemoCommand.self, WatchCommand.self,
-                      LintCommand.self, SummarizeCommand.self, GradeCommand.self, SandboxCommand.self],
+                      LintCommand.self, SummarizeCommand.self, GradeCommand.self, DoctorCommand.self, SandboxCommand.self],
         defaultSubcommand: CheckCommand.self)
 
     /// argument-parser's own main, with netcheck's exit status for usage errors: 2, not EX_USAGE (64). The

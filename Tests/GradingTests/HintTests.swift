@@ -57,6 +57,7 @@ final class HintTests: XCTestCase {
             .wrongGateway(namespace: "ns1", to: a, expected: g, found: nil, route: nil, command: nil),
             .gatewayUnowned(namespace: "ns1", gateway: IPv4Address("192.0.2.253")!, route: "default", command: nil),
             .forwardingOff(namespace: "router"),
+            .bridgeFiltered(namespace: "root", bridge: "br0", chain: "ip filter FORWARD"),
             .neighbourTableFull(limit: "1024"),
             .neighbourTableFull(limit: nil),
             .forwardDropped(namespace: "router", chain: "ip filter FORWARD"),
@@ -128,6 +129,7 @@ final class HintTests: XCTestCase {
         case .sysctl(.forwardingOff): return "forwardingOff"
         case .sysctl(.neighbourTableFull): return "neighbourTableFull"
         case .sysctl(.forwardDropped): return "forwardDropped"
+        case .sysctl(.bridgeFiltered): return "bridgeFiltered"
         case .address(.destinationUnowned): return "destinationUnowned"
         case .link(.peerDown): return "peerDown"
         case .nat(.natMissing): return "natMissing"
@@ -146,7 +148,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 37
+    static let caseCount = 38
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {

@@ -77,4 +77,24 @@ final class HostTrapTests: XCTestCase {
             }
         }
     }
+
+    /// The first edition's chapter 4 bridge in the root namespace of a Docker host: br_netfilter hands bridged frames
+    /// to iptables, whose FORWARD policy is drop. Named, with both fixes; without br_netfilter the pings pass.
+    func testBridgedFramesDroppedByForwardPolicyAreNamed() throws {
+        for (exercise, namespace, exec) in [("chapter4-bridge", "root", ""), ("chapter4-bridge-netns", "bridge", "ip netns exec bridge ")] {
+            let report = try report(exercise, trap: "\(exec)iptables -P FORWARD DROP")
+            guard FileManager.default.fileExists(atPath: "/proc/sys/net/bridge/bridge-nf-call-iptables") else {
+                XCTAssertTrue(report.passed, "without br_netfilter bridged frames never meet iptables")
+                continue
+            }
+            let failed = report.checks.filter { $0.id.contains(".ping.") && $0.status != .pass }
+            XCTAssertFalse(failed.isEmpty, exercise)
+            for ping in failed {
+                XCTAssertEqual(ping.status, .fail, ping.id)
+                XCTAssertTrue(ping.observed.contains("br0 in \(namespace) hands the frames it bridges to iptables"), "\(ping.id): \(ping.observed)")
+                XCTAssertTrue(ping.hint.contains("`\(exec)iptables -P FORWARD ACCEPT`"), "\(ping.id): \(ping.hint)")
+                XCTAssertTrue(ping.hint.contains("`\(exec)sysctl net.bridge.bridge-nf-call-iptables=0`"), "\(ping.id): \(ping.hint)")
+            }
+        }
+    }
 }

@@ -120,10 +120,19 @@ struct PathWalk {
                                  peer: Endpoint(namespace: far.place.label, name: far.link.name))
         }
         if far.place.identity == peer.place.identity && far.link.masterIndex == bridgeIndex {
-            return far.link.isUp ? nil : .linkDown(namespace: far.place.label, link: far.link.name)
+            if !far.link.isUp { return .linkDown(namespace: far.place.label, link: far.link.name) }
+            return bridgeFilter(bridge, in: peer.place)
         }
         let found = far.link.masterIndex.flatMap { far.place.snapshot.link(index: $0)?.name }
         return .notPort(namespace: far.place.label, link: far.link.name, master: bridge.name, found: found)
+    }
+
+    /// With br_netfilter, a bridge's frames pass its namespace's iptables FORWARD chain: one that drops by policy
+    /// drops them (read only when a ping across the bridge failed).
+    func bridgeFilter(_ bridge: Link, in place: World.Place) -> Cause? {
+        guard case .success("1") = world.sysctl(place.label, "net.bridge.bridge-nf-call-iptables"),
+              case .success(let rules) = world.ruleset(place), let chain = rules.forwardDropChains.first else { return nil }
+        return .bridgeFiltered(namespace: place.label, bridge: bridge.name, chain: chain)
     }
 
     /// A down link, or a link whose peer is down.

@@ -37,6 +37,7 @@ extension Cause {
     public static func forwardingOff(namespace: String) -> Cause { .sysctl(.forwardingOff(namespace: namespace)) }
     public static func neighbourTableFull(limit: String?) -> Cause { .sysctl(.neighbourTableFull(limit: limit)) }
     public static func forwardDropped(namespace: String, chain: String) -> Cause { .sysctl(.forwardDropped(namespace: namespace, chain: chain)) }
+    public static func bridgeFiltered(namespace: String, bridge: String, chain: String) -> Cause { .sysctl(.bridgeFiltered(namespace: namespace, bridge: bridge, chain: chain)) }
     public static func noRoute(namespace: String, to: IPv4Address, command: String?) -> Cause { .route(.noRoute(namespace: namespace, to: to, command: command)) }
     public static func noRouteBack(namespace: String, to: IPv4Address, command: String?) -> Cause { .route(.noRouteBack(namespace: namespace, to: to, command: command)) }
     public static func wrongGateway(namespace: String, to: IPv4Address, expected: IPv4Address?, found: IPv4Address?, route: String?, command: String?) -> Cause { .route(.wrongGateway(namespace: namespace, to: to, expected: expected, found: found, route: route, command: command)) }

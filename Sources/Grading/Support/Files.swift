@@ -31,15 +31,7 @@ public enum Files {
             switch problem {
             case .system(let e): return Localized(String(cString: strerror(e)))
             case .notARegularFile(let what):
-                let kind = switch what {
-                case "a directory": "file.kind.directory"
-                case "a FIFO (named pipe)": "file.kind.fifo"
-                case "a character device": "file.kind.characterDevice"
-                case "a block device": "file.kind.blockDevice"
-                case "a socket": "file.kind.socket"
-                default: "file.kind.unknown"
-                }
-                return Localized(id: "file.error.notRegular", ["what": Localized(id: kind)])
+                return Localized(id: "file.error.notRegular", ["what": Files.kindText(what)])
             case .tooLarge(let size):
                 return Localized(id: "file.error.tooLarge", ["size": Int(size), "limit": Files.maximumSize])
             }
@@ -84,9 +76,26 @@ public enum Files {
         return String(decoding: bytes[..<count], as: UTF8.self)
     }
 
-    /// What a file that is not a regular one is, for messages (st_mode & S_IFMT).
+    /// `kind(of:)` in the run's language (messages `file.kind.*`).
+    static func kindText(_ what: String) -> Localized {
+        let id = switch what {
+        case "a directory": "file.kind.directory"
+        case "a FIFO (named pipe)": "file.kind.fifo"
+        case "a character device": "file.kind.characterDevice"
+        case "a block device": "file.kind.blockDevice"
+        case "a socket": "file.kind.socket"
+        case "a regular file": "file.kind.regular"
+        case "a symbolic link": "file.kind.symlink"
+        default: "file.kind.unknown"
+        }
+        return Localized(id: id)
+    }
+
+    /// What a file is, for messages (st_mode & S_IFMT).
     static func kind(of mode: mode_t) -> String {
         switch mode & S_IFMT {
+        case S_IFREG: return "a regular file"
+        case S_IFLNK: return "a symbolic link"
         case S_IFDIR: return "a directory"
         case S_IFIFO: return "a FIFO (named pipe)"
         case S_IFCHR: return "a character device"

@@ -12,6 +12,10 @@ public enum SysctlCause: Hashable, Sendable {
     /// The router forwards (ip_forward=1) but its filter table's FORWARD chain drops what no rule accepts
     /// (`iptables -P FORWARD DROP`, as Docker and ufw leave a host); `chain`: "family table chain" as nft lists it.
     case forwardDropped(namespace: String, chain: String)
+    /// br_netfilter hands the frames `bridge` carries to iptables (net.bridge.bridge-nf-call-iptables=1 in
+    /// `namespace`), and that namespace's FORWARD chain drops them by policy: the first edition's chapter 4 bridge in
+    /// the root namespace of a Docker host.
+    case bridgeFiltered(namespace: String, bridge: String, chain: String)
     /// The kernel's IPv4 neighbour table, which all namespaces share, is full: it holds
     /// net.ipv4.neigh.default.gc_thresh3 dynamic entries (`limit`, as read from the root namespace), and a ping
     /// that needs one more cannot be sent ("No buffer space available"), nor its reply.
@@ -30,6 +34,8 @@ extension SysctlCause {
             return Localized(id: "cause.forwardingOff.finding", ["namespace": ns])
         case let .forwardDropped(ns, chain):
             return Localized(id: "cause.forwardDropped.finding", ["namespace": ns, "chain": Cause.quoted(name: chain)])
+        case let .bridgeFiltered(ns, bridge, chain):
+            return Localized(id: "cause.bridgeFiltered.finding", ["namespace": ns, "bridge": bridge, "chain": Cause.quoted(name: chain)])
         case let .neighbourTableFull(limit?):
             return Localized(id: "cause.neighbourTableFull.finding", ["limit": limit])
         case .neighbourTableFull(nil):
@@ -46,6 +52,9 @@ extension SysctlCause {
         case let .forwardDropped(ns, _):
             return Localized(id: "cause.forwardDropped.fix", ["command": inNamespace(ns, "iptables -P FORWARD ACCEPT"),
                                                               "list": inNamespace(ns, "nft list ruleset")])
+        case let .bridgeFiltered(ns, _, _):
+            return Localized(id: "cause.bridgeFiltered.fix", ["command": inNamespace(ns, "iptables -P FORWARD ACCEPT"),
+                                                              "sysctl": inNamespace(ns, "sysctl net.bridge.bridge-nf-call-iptables=0")])
         case .neighbourTableFull:
             return Localized(id: "cause.neighbourTableFull.fix", ["command": "sysctl -w net.ipv4.neigh.default.gc_thresh3=8192",
                                                                   "permanent": "ip neigh add ADDRESS lladdr MAC dev LINK nud permanent"])
