@@ -14,8 +14,9 @@ import Synchronization
 /// into one table for the class.
 ///
 /// Out: DIR/LEARNER/report.json (the check's JSON report), DIR/LEARNER/replay.log (each command with its status;
-/// output.log and bg-N.log hold what they printed, replay.sh what ran), DIR/class.csv and DIR/class.md. A
-/// submission that cannot be read, runs past its limit or yields no report is a row with the reason.
+/// output.log and bg-N.log hold what they printed, replay.sh what ran), DIR/class.csv, DIR/class.md and DIR/class.html
+/// (a heat map of learner × check). A submission that cannot be read, runs past its limit or yields no report is a
+/// row with the reason.
 struct GradeCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "grade",
@@ -29,7 +30,7 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
         Exit status: 0 every learner passed, 1 one did not, 2 usage or exercise-file error, 3 environment problem.
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, markdown, html }
 
     @Argument(help: "The exercise, e.g. chapter3-router (see `netcheck list`).")
     var exercise: String
@@ -46,7 +47,7 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
     @Option(help: ArgumentHelp("Each submission's replay and check together end within this many seconds; one that runs longer is stopped, with all it started.", valueName: "s"))
     var timeLimit: Int = 60
 
-    @Option(help: "What is printed: text (a line per learner), csv or markdown (class.csv or class.md).")
+    @Option(help: "What is printed: text (a line per learner), csv, markdown or html (class.csv, class.md or class.html).")
     var format: Format = .text
 
     @OptionGroup var languageOptions: LanguageOptions
@@ -108,8 +109,8 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
         }
         let table = ClassTable(exercise: asked.id, rows: rows.withLock { $0 })
         let language = languageOptions.language
-        let csv = table.csv(language: language), markdown = table.markdown(language: language)
-        for (name, text) in [("class.csv", csv), ("class.md", markdown)] {
+        let csv = table.csv(language: language), markdown = table.markdown(language: language), html = table.html(language: language)
+        for (name, text) in [("class.csv", csv), ("class.md", markdown), ("class.html", html)] {
             if let failure = Self.write(text, to: outDir + "/" + name) {
                 Failure.environment(Localized(id: "grade.error.write", ["file": outDir + "/" + name, "reason": failure])).exit()
             }
@@ -117,6 +118,7 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
         switch format {
         case .csv: writeAll(STDOUT_FILENO, csv)
         case .markdown: writeAll(STDOUT_FILENO, markdown)
+        case .html: writeAll(STDOUT_FILENO, html)
         case .text: writeAll(STDOUT_FILENO, Self.text(table, out: outDir, language: language))
         }
         throw ExitCode(table.rows.allSatisfy(\.passed) ? 0 : 1)

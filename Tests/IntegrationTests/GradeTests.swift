@@ -178,7 +178,7 @@ final class GradeTests: XCTestCase {
         XCTAssertTrue(markdown.contains("Most common first failure: `router.ip_forward`, for 1 of 6 learners."), markdown)
         // The terminal summary: one line per learner, then the count.
         XCTAssertTrue(r.stdout.contains("carol  failed      16/18  router.ip_forward: router has net.ipv4.ip_forward=0."), r.stdout)
-        XCTAssertTrue(r.stdout.hasSuffix("2 of 6 learners passed; reports, logs and class.csv / class.md in \(out.path)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("2 of 6 learners passed; reports, logs and class.csv / class.md / class.html in \(out.path)\n"), r.stdout)
     }
 
     /// The learner's script first prints without end (`yes`): its output stops at the file size limit, and the rest
