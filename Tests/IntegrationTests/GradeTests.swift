@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Report
 import Submissions
 import TestSupport
@@ -103,7 +104,8 @@ final class GradeTests: XCTestCase {
         let started = Date()
         let names = ["alice.sh", "bob", "carol.sh", "dave.sh", "erin.txt", "-1+1.txt"]
         let r = try netcheck(["grade", "chapter3-router"] + names.map { submissions.appendingPathComponent($0).path }
-                             + ["--out", out.path, "--time-limit", "5", "--jobs", "2", "--lang", "en"])
+                             + ["--out", out.path, "--time-limit", "5", "--jobs", "2", "--lang", "en",
+                                "--also", "gradescope", "--also", "junit", "--also", "classroom"])
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertEqual(r.status, 1, "one learner did not pass: \(r.stdout)\n\(r.stderr)")
         // dave's loop is cut at 5 s; the rest run beside it, two at a time.
@@ -125,6 +127,24 @@ final class GradeTests: XCTestCase {
         for none in ["dave", "erin", "-1_1"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(none)/report.json").path), none)
         }
+
+        // --also: every learner has the three files, also those without a report (one failing test, worth 0 of 18).
+        func object(_ path: String) throws -> JSONObject {
+            try XCTUnwrap(JSON.parse(String(contentsOf: out.appendingPathComponent(path), encoding: .utf8)).object, path)
+        }
+        XCTAssertEqual(try object("alice/gradescope.json")["score"], 18)
+        XCTAssertEqual(try object("carol/classroom.json")["status"], "fail")
+        XCTAssertEqual(try object("carol/classroom.json")["tests"]?.array?.compactMap { $0.object?["score"]?.number }.reduce(0, +), 16)
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("carol/junit.xml"), encoding: .utf8).contains("tests=\"18\" failures=\"2\""))
+        for none in ["dave", "erin", "-1_1"] {
+            let classroom = try object("\(none)/classroom.json")
+            XCTAssertEqual(classroom["status"], "fail", none)
+            XCTAssertEqual(classroom["max_score"], 18, none)
+            XCTAssertEqual(classroom["tests"]?.array?.compactMap { $0.object?["score"] }, [0], none)
+            XCTAssertEqual(try object("\(none)/gradescope.json")["max_score"], 18, none)
+            XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("\(none)/junit.xml"), encoding: .utf8).contains("<failure message="), none)
+        }
+        XCTAssertTrue(try object("dave/classroom.json")["tests"]?.array?.first?.object?["message"]?.string?.hasPrefix("time limit: ran past the time limit of 5 s") ?? false)
 
         // bob's replay: each typed command once, with its status; the mistyped ones failed and did not stop the
         // rest; no output line was run (that would be "command not found", 127); the root shell, its exit and his
