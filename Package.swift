@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "AddressesTests", dependencies: ["Addresses"]),
         .testTarget(name: "NetlinkWireTests", dependencies: ["NetlinkWire", "Addresses"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "JSON", "SafeText", "Localization"]),
         // The catalogues of Messages/ (read by path): every key of en.json in each, the same placeholders, plural
         // forms of the language, JapaneseStyle on ja.json, every id the sources use.
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Report", "JSON"]),

@@ -25,6 +25,27 @@ public struct GradescopeWriter: Sendable {
 
     public func write(_ report: Report) -> String { JSON.serialize(json(report), pretty: true) }
 
+    /// A learner without a report: score 0 out of the exercise's points, one failed test carrying the reason.
+    public func json(_ missing: NoReport) -> JSONValue {
+        let missing = missing.printable
+        return .object(JSONObject([
+            ("score", .int(0)),
+            ("max_score", number(missing.maxScore)),
+            ("execution_time", .int(0)),
+            ("output", .string(missing.reason)),
+            ("tests", .array([.object(JSONObject([
+                ("name", .string("\(missing.title(language)) [\(NoReport.testID)]")),
+                ("number", .string(NoReport.testID)),
+                ("score", .int(0)),
+                ("max_score", number(missing.maxScore)),
+                ("status", .string("failed")),
+                ("output", .string(missing.reason)),
+            ]))])),
+        ]))
+    }
+
+    public func write(_ missing: NoReport) -> String { JSON.serialize(json(missing), pretty: true) }
+
     func test(_ check: CheckResult) -> JSONValue {
         let pass = check.status == .pass
         return .object(JSONObject([

@@ -40,6 +40,19 @@ public struct JUnitWriter: Sendable {
         return xml + "  </testsuite>\n</testsuites>\n"
     }
 
+    /// A learner without a report: a suite of one test case, `submission`, with `<failure>` carrying the reason
+    /// (`<error>` when netcheck could not grade).
+    public func write(_ missing: NoReport) -> String {
+        let missing = missing.printable
+        let exercise = Self.escape(missing.exercise), tag = missing.isError ? "error" : "failure"
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+            + "  <testsuite name=\"\(exercise)\" tests=\"1\" failures=\"\(missing.isError ? 0 : 1)\" errors=\"\(missing.isError ? 1 : 0)\""
+            + " skipped=\"0\" time=\"0.000\">\n"
+            + "    <testcase classname=\"netcheck.\(exercise)\" name=\"\(NoReport.testID)\" time=\"0\">\n"
+            + "      <\(tag) message=\"\(Self.escape(missing.reason))\">\(Self.escape(missing.title(language), attribute: false))</\(tag)>\n"
+            + "    </testcase>\n  </testsuite>\n</testsuites>\n"
+    }
+
     /// expected and observed as labelled lines, then the evidence lines.
     func details(_ check: CheckResult) -> String {
         func label(_ id: String) -> String { Localized(id: id).text(language) + " " }

@@ -14,8 +14,10 @@ import Synchronization
 /// into one table for the class.
 ///
 /// Out: DIR/LEARNER/report.json (the check's JSON report), DIR/LEARNER/replay.log (each command with its status;
-/// output.log and bg-N.log hold what they printed, replay.sh what ran), DIR/class.csv and DIR/class.md. A
-/// submission that cannot be read, runs past its limit or yields no report is a row with the reason.
+/// output.log and bg-N.log hold what they printed, replay.sh what ran), DIR/class.csv, DIR/class.md and DIR/class.html
+/// (a heat map of learner × check); with `--also`, DIR/LEARNER/gradescope.json, junit.xml, classroom.json. A
+/// submission that cannot be read, runs past its limit or yields no report is a row with the reason (and, in the
+/// `--also` files, one failing test).
 struct GradeCommand: ParsableCommand, SpeaksLanguage {
     static let configuration = CommandConfiguration(
         commandName: "grade",
@@ -29,7 +31,7 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
         Exit status: 0 every learner passed, 1 one did not, 2 usage or exercise-file error, 3 environment problem.
         """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, markdown, html }
 
     @Argument(help: "The exercise, e.g. chapter3-router (see `netcheck list`).")
     var exercise: String
@@ -46,8 +48,23 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
     @Option(help: ArgumentHelp("Each submission's replay and check together end within this many seconds; one that runs longer is stopped, with all it started.", valueName: "s"))
     var timeLimit: Int = 60
 
-    @Option(help: "What is printed: text (a line per learner), csv or markdown (class.csv or class.md).")
+    @Option(help: "What is printed: text (a line per learner), csv, markdown or html (class.csv, class.md or class.html).")
     var format: Format = .text
+
+    /// Files written beside each learner's report.json for the instructor's tooling.
+    enum Also: String, ExpressibleByArgument, CaseIterable {
+        case gradescope, junit, classroom
+        var file: String {
+            switch self {
+            case .gradescope: "gradescope.json"
+            case .junit: "junit.xml"
+            case .classroom: "classroom.json"
+            }
+        }
+    }
+
+    @Option(help: ArgumentHelp("Also write, for each learner, gradescope.json (Gradescope's results.json), junit.xml or classroom.json (GitHub Classroom's reporter); repeat for more. A learner without a report gets one failing test with the reason.", valueName: "format"))
+    var also: [Also] = []
 
     @OptionGroup var languageOptions: LanguageOptions
     @OptionGroup var exercises: ExerciseOptions
@@ -108,18 +125,56 @@ struct GradeCommand: ParsableCommand, SpeaksLanguage {
         }
         let table = ClassTable(exercise: asked.id, rows: rows.withLock { $0 })
         let language = languageOptions.language
-        let csv = table.csv(language: language), markdown = table.markdown(language: language)
-        for (name, text) in [("class.csv", csv), ("class.md", markdown)] {
+        let csv = table.csv(language: language), markdown = table.markdown(language: language), html = table.html(language: language)
+        for (name, text) in [("class.csv", csv), ("class.md", markdown), ("class.html", html)] {
             if let failure = Self.write(text, to: outDir + "/" + name) {
                 Failure.environment(Localized(id: "grade.error.write", ["file": outDir + "/" + name, "reason": failure])).exit()
+            }
+        }
+        let maxScore = Double(Plan(exercise: asked).checks.count)
+        for row in table.rows {
+            if let failure = writeAlso(row, folder: outDir + "/" + row.learner, exercise: asked.id, maxScore: maxScore) {
+                Failure.environment(failure).exit()
             }
         }
         switch format {
         case .csv: writeAll(STDOUT_FILENO, csv)
         case .markdown: writeAll(STDOUT_FILENO, markdown)
+        case .html: writeAll(STDOUT_FILENO, html)
         case .text: writeAll(STDOUT_FILENO, Self.text(table, out: outDir, language: language))
         }
         throw ExitCode(table.rows.allSatisfy(\.passed) ? 0 : 1)
+    }
+
+    /// The `--also` files of one learner, from their report, or one failing test with the reason when there is none
+    /// (the exercise's points, `maxScore`, out of reach). Those not asked for are removed, so that none is left of an
+    /// earlier run. Nil, or what could not be written.
+    func writeAlso(_ row: ClassRow, folder: String, exercise: String, maxScore: Double) -> Localized? {
+        for kind in Also.allCases { unlink(folder + "/" + kind.file) }
+        guard !also.isEmpty else { return nil }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            return Localized(id: "grade.error.write", ["file": folder, "reason": String(cString: strerror(errno))])
+        }
+        let language = languageOptions.language
+        let missing = row.noReport(exercise: exercise, maxScore: maxScore, language: language)
+        for kind in Also.allCases where also.contains(kind) {
+            let text: String
+            switch kind {
+            case .gradescope:
+                let w = GradescopeWriter(language: language)
+                text = row.report.map(w.write) ?? missing.map(w.write) ?? ""
+            case .junit:
+                let w = JUnitWriter(language: language)
+                text = row.report.map(w.write) ?? missing.map(w.write) ?? ""
+            case .classroom:
+                let w = ClassroomWriter(language: language)
+                text = row.report.map(w.write) ?? missing.map(w.write) ?? ""
+            }
+            if let failure = Self.write(text, to: folder + "/" + kind.file) {
+                return Localized(id: "grade.error.write", ["file": folder + "/" + kind.file, "reason": failure])
+            }
+        }
+        return nil
     }
 
     /// The output folder, made when missing, as an absolute path; one the sandbox hides (its own /run, /var/tmp…)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Report
 import Submissions
 import TestSupport
@@ -103,7 +104,8 @@ final class GradeTests: XCTestCase {
         let started = Date()
         let names = ["alice.sh", "bob", "carol.sh", "dave.sh", "erin.txt", "-1+1.txt"]
         let r = try netcheck(["grade", "chapter3-router"] + names.map { submissions.appendingPathComponent($0).path }
-                             + ["--out", out.path, "--time-limit", "5", "--jobs", "2", "--lang", "en"])
+                             + ["--out", out.path, "--time-limit", "5", "--jobs", "2", "--lang", "en",
+                                "--also", "gradescope", "--also", "junit", "--also", "classroom"])
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertEqual(r.status, 1, "one learner did not pass: \(r.stdout)\n\(r.stderr)")
         // dave's loop is cut at 5 s; the rest run beside it, two at a time.
@@ -125,6 +127,24 @@ final class GradeTests: XCTestCase {
         for none in ["dave", "erin", "-1_1"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(none)/report.json").path), none)
         }
+
+        // --also: every learner has the three files, also those without a report (one failing test, worth 0 of 18).
+        func object(_ path: String) throws -> JSONObject {
+            try XCTUnwrap(JSON.parse(String(contentsOf: out.appendingPathComponent(path), encoding: .utf8)).object, path)
+        }
+        XCTAssertEqual(try object("alice/gradescope.json")["score"], 18)
+        XCTAssertEqual(try object("carol/classroom.json")["status"], "fail")
+        XCTAssertEqual(try object("carol/classroom.json")["tests"]?.array?.compactMap { $0.object?["score"]?.number }.reduce(0, +), 16)
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("carol/junit.xml"), encoding: .utf8).contains("tests=\"18\" failures=\"2\""))
+        for none in ["dave", "erin", "-1_1"] {
+            let classroom = try object("\(none)/classroom.json")
+            XCTAssertEqual(classroom["status"], "fail", none)
+            XCTAssertEqual(classroom["max_score"], 18, none)
+            XCTAssertEqual(classroom["tests"]?.array?.compactMap { $0.object?["score"] }, [0], none)
+            XCTAssertEqual(try object("\(none)/gradescope.json")["max_score"], 18, none)
+            XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("\(none)/junit.xml"), encoding: .utf8).contains("<failure message="), none)
+        }
+        XCTAssertTrue(try object("dave/classroom.json")["tests"]?.array?.first?.object?["message"]?.string?.hasPrefix("time limit: ran past the time limit of 5 s") ?? false)
 
         // bob's replay: each typed command once, with its status; the mistyped ones failed and did not stop the
         // rest; no output line was run (that would be "command not found", 127); the root shell, its exit and his
@@ -176,9 +196,13 @@ final class GradeTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| carol | failed | 16/18 | `router.ip_forward` | ✓ |"), markdown)
         XCTAssertTrue(markdown.contains("| dave | time limit |  | ran past the time limit of 5 s"), markdown)
         XCTAssertTrue(markdown.contains("Most common first failure: `router.ip_forward`, for 1 of 6 learners."), markdown)
+        let html = try String(contentsOf: out.appendingPathComponent("class.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<title>chapter3-router: 2 of 6 learners passed</title>"), html)
+        XCTAssertTrue(html.contains("<td class=\"s fail\" title=\"carol, router.ip_forward: fail\">✗</td>"), html)
+        XCTAssertTrue(html.contains("title=\"dave: no report\">ran past the time limit of 5 s"), html)
         // The terminal summary: one line per learner, then the count.
         XCTAssertTrue(r.stdout.contains("carol  failed      16/18  router.ip_forward: router has net.ipv4.ip_forward=0."), r.stdout)
-        XCTAssertTrue(r.stdout.hasSuffix("2 of 6 learners passed; reports, logs and class.csv / class.md in \(out.path)\n"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("2 of 6 learners passed; reports, logs and class.csv / class.md / class.html in \(out.path)\n"), r.stdout)
     }
 
     /// The learner's script first prints without end (`yes`): its output stops at the file size limit, and the rest
@@ -196,6 +220,9 @@ final class GradeTests: XCTestCase {
         let markdown = try String(contentsOf: dir.appendingPathComponent("out/class.md"), encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# chapter3-veth: 1 人中 1 人が合格\n"), markdown)
         XCTAssertTrue(markdown.contains("| veth | 合格 |"), markdown)
+        let html = try String(contentsOf: dir.appendingPathComponent("out/class.html"), encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"ja\">\n"), html)
+        XCTAssertTrue(html.contains("<title>chapter3-veth: 1 人中 1 人が合格</title>"), html)
         let output = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("out/veth/output.log").path)
         XCTAssertEqual(output[.size] as? Int, 16 << 20)
         let log = try String(contentsOf: dir.appendingPathComponent("out/veth/replay.log"), encoding: .utf8)

@@ -1,9 +1,10 @@
 import Foundation
 import JSON
+import Localization
 import XCTest
 @testable import Report
 
-/// The Gradescope and JUnit forms of a report.
+/// The Gradescope, JUnit and GitHub Classroom forms of a report.
 final class WriterTests: XCTestCase {
     let report = Report(exercise: "chapter3-router", title: "Router", checks: [
         CheckResult(id: "ns1.netns", title: "namespace ns1 exists", status: .pass, expected: "ns1", observed: "ns1", hint: ""),
@@ -88,6 +89,78 @@ final class WriterTests: XCTestCase {
                   <property name="graded_as" value="chapter4-bridge-netns"/>
             """), xml)
         XCTAssertFalse(TextRenderer(language: .en, color: false).render(report).contains("graded as"))
+    }
+
+    /// GitHub Classroom's runner result: one test per check, their scores adding up to the report's score.
+    func testClassroomResult() throws {
+        let o = try XCTUnwrap(JSON.parse(ClassroomWriter().write(report)).object)
+        XCTAssertEqual(o.keys, ["version", "status", "max_score", "tests"])
+        XCTAssertEqual(o["version"], 1)
+        XCTAssertEqual(o["status"], "fail")
+        XCTAssertEqual(o["max_score"], 4)
+        let tests = try XCTUnwrap(o["tests"]?.array).compactMap(\.object)
+        XCTAssertEqual(tests.count, 4)
+        XCTAssertEqual(tests[0].keys, ["name", "status", "message", "score", "test_code", "filename", "line_no", "execution_time"])
+        XCTAssertEqual(tests.map { $0["name"]?.string }, ["namespace ns1 exists [ns1.netns]", "router forwards [router.ip_forward]",
+                                                         "ns1 reaches 198.51.100.1 [ns1.ping.198.51.100.1]", "route [ns2.route.default]"])
+        XCTAssertEqual(tests.map { $0["status"] }, ["pass", "fail", "fail", "error"])
+        XCTAssertEqual(tests.map { $0["score"] }, [1, 0, 0, 0])
+        XCTAssertEqual(tests.compactMap { $0["score"]?.number }.reduce(0, +), report.score)
+        // The hint, else what was observed; escaped for the job's log.
+        XCTAssertEqual(tests.map { $0["message"]?.string }, ["ns1", "Type `a < b && \"c\" 'd'` — ルーターを有効にする\\x01",
+                                                            "skipped: router is missing", "netlink failed"])
+        XCTAssertEqual(tests[1]["test_code"], "expected: net.ipv4.ip_forward = 1")
+        XCTAssertEqual(tests[1]["filename"], "")
+        XCTAssertEqual(tests[1]["line_no"], 0)
+
+        var passed = report
+        passed.checks = [report.checks[0]]
+        XCTAssertEqual(try XCTUnwrap(JSON.parse(ClassroomWriter().write(passed)).object)["status"], "pass")
+        // Nothing failed, but a check could not be looked at: an error, not a pass.
+        var errored = report
+        errored.checks = [report.checks[0], report.checks[3]]
+        XCTAssertEqual(try XCTUnwrap(JSON.parse(ClassroomWriter().write(errored)).object)["status"], "error")
+    }
+
+    /// A learner without a report: each writer's one failing test, with the reason, out of the exercise's points.
+    func testNoReportIsAZeroInEveryForm() throws {
+        let missing = ClassRow(learner: "erin", outcome: .unreadable(.init("erin.txt is empty \u{1b}[2J")))
+            .noReport(exercise: "chapter3-router", maxScore: 18, language: .en)!
+        XCTAssertEqual(missing.reason, "unreadable: erin.txt is empty \u{1b}[2J")
+        XCTAssertNil(ClassRow(learner: "a", outcome: .graded(report)).noReport(exercise: "x", maxScore: 4, language: .en))
+
+        let classroom = try XCTUnwrap(JSON.parse(ClassroomWriter().write(missing)).object)
+        XCTAssertEqual(classroom["status"], "fail")
+        XCTAssertEqual(classroom["max_score"], 18)
+        let test = try XCTUnwrap(classroom["tests"]?.array?.first?.object)
+        XCTAssertEqual(test["name"], "the submission was replayed and checked [submission]")
+        XCTAssertEqual(test["status"], "fail")
+        XCTAssertEqual(test["score"], 0)
+        XCTAssertEqual(test["message"], "unreadable: erin.txt is empty \\e[2J")
+
+        let gradescope = try XCTUnwrap(JSON.parse(GradescopeWriter().write(missing)).object)
+        XCTAssertEqual(gradescope["score"], 0)
+        XCTAssertEqual(gradescope["max_score"], 18)
+        XCTAssertEqual(gradescope["tests"]?.array?.first?.object?["status"], "failed")
+        XCTAssertEqual(gradescope["tests"]?.array?.first?.object?["output"], "unreadable: erin.txt is empty \\e[2J")
+
+        XCTAssertEqual(JUnitWriter().write(missing), """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites>
+              <testsuite name="chapter3-router" tests="1" failures="1" errors="0" skipped="0" time="0.000">
+                <testcase classname="netcheck.chapter3-router" name="submission" time="0">
+                  <failure message="unreadable: erin.txt is empty \\e[2J">the submission was replayed and checked</failure>
+                </testcase>
+              </testsuite>
+            </testsuites>
+
+            """)
+        // netcheck could not grade: an error.
+        let error = ClassRow(learner: "x", outcome: .error(.init("the check gave no report"))).noReport(exercise: "e", maxScore: 3, language: .ja)!
+        XCTAssertEqual(error.reason, "エラー: the check gave no report")
+        XCTAssertEqual(try XCTUnwrap(JSON.parse(ClassroomWriter(language: .ja).write(error)).object)["status"], "error")
+        XCTAssertTrue(JUnitWriter().write(error).contains("failures=\"0\" errors=\"1\""))
+        XCTAssertTrue(JUnitWriter().write(error).contains("<error message=\"エラー: the check gave no report\">"))
     }
 
     func testXMLEscaping() {
