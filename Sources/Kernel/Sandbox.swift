@@ -100,7 +100,7 @@ public enum Sandbox {
         var overlayError: KernelError?
         if wanted != .copy {
             do {
-                try overlayEtc()
+                try overlay("/etc", staging: staging, size: "64m")
                 return .overlay
             } catch let e as KernelError {
                 if wanted == .overlay { throw e }
@@ -117,21 +117,23 @@ public enum Sandbox {
         return .copy
     }
 
-    /// `mount -t overlay -o lowerdir=/etc,upperdir=U,workdir=W /etc`, U and W on a tmpfs of their own. The
-    /// tmpfs is then detached from the staging folder: overlayfs keeps a private reference to its layers.
-    static func overlayEtc() throws {
-        try mountTmpfs(on: staging, size: "64m")
+    /// `mount -t overlay -o lowerdir=PATH,upperdir=U,workdir=W PATH`, U and W on a tmpfs of their own (of `size`)
+    /// made on `staging`, an empty folder. The tmpfs is then detached from the staging folder: overlayfs keeps a
+    /// private reference to its layers.
+    static func overlay(_ path: String, staging: String, size: String) throws {
+        try mountTmpfs(on: staging, size: size)
         defer { umount2(staging, Int32(MNT_DETACH)) }
         for dir in ["upper", "work"] where mkdir("\(staging)/\(dir)", 0o755) != 0 {
             throw KernelError("mkdir \(staging)/\(dir)", errno: errno)
         }
-        // The top of the upper layer takes /etc's own mode, owner and times: overlayfs shows the upper's.
+        // The top of the upper layer takes the folder's own mode, owner and times: overlayfs shows the upper's.
         var st = stat()
-        guard stat("/etc", &st) == 0 else { throw KernelError("stat /etc", errno: errno) }
+        guard stat(path, &st) == 0 else { throw KernelError("stat \(path)", errno: errno) }
         try copyAttributes(st, to: "\(staging)/upper")
-        let options = "lowerdir=/etc,upperdir=\(staging)/upper,workdir=\(staging)/work"
-        guard nc_mount("netcheck-etc", "/etc", "overlay", 0, options) == 0 else {
-            throw KernelError("mount -t overlay -o \(options) netcheck-etc /etc", errno: errno)
+        let options = "lowerdir=\(path),upperdir=\(staging)/upper,workdir=\(staging)/work"
+        let name = "netcheck-" + (path.split(separator: "/").last.map(String.init) ?? "root")
+        guard nc_mount(name, path, "overlay", 0, options) == 0 else {
+            throw KernelError("mount -t overlay -o \(options) \(name) \(path)", errno: errno)
         }
     }
 

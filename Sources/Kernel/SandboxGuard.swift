@@ -16,8 +16,8 @@ extension Sandbox {
 
     /// Makes every mount of the calling thread's mount namespace read-only (`mount -o bind,remount,ro`, which changes
     /// the mount, not the file system: the host's own mounts stay as they were), except `writableMounts`, the
-    /// folders of `writable` (bind-mounted onto themselves first, so that they stay writable inside a read-only
-    /// mount), and a fresh tmpfs on /tmp. /sys is made read-only too: its net/ shows the host's interfaces.
+    /// folders of `writable` (bound onto themselves, so that they stay writable inside a read-only mount), and
+    /// /tmp, which shows the host's but keeps what is written there (an overlay). /sys is made read-only too: its net/ shows the host's interfaces.
     /// Call it after `enter()`, from the same thread.
     public static func protectHost(writable: [String]) throws {
         let before = mountPoints()
@@ -29,15 +29,16 @@ extension Sandbox {
             guard fd >= 0 else { throw KernelError("open \(folder)", errno: errno) }
             held.append((folder, fd))
         }
-        try mountTmpfs(on: "/tmp", size: "256m")
+        // /tmp as the host has it (an instructor's exercises or solutions may be there), taking writes privately; where
+        // overlayfs cannot be mounted, read-only as the rest.
+        let tmpPrivate = (try? privateTmp()) != nil
         for h in held {
-            if h.folder == "/tmp" || h.folder.hasPrefix("/tmp/") { try makeFolders(h.folder) }
             guard nc_mount("/proc/self/fd/\(h.fd)", h.folder, nil, UInt(MS_BIND), nil) == 0 else {
                 throw KernelError("mount --bind \(h.folder) \(h.folder)", errno: errno)
             }
         }
         for point in before where !writableMounts.contains(where: { point == $0 || point.hasPrefix($0 + "/") })
-            && !writable.contains(where: { point == $0 || point.hasPrefix($0 + "/") }) && point != "/tmp" {
+            && !writable.contains(where: { point == $0 || point.hasPrefix($0 + "/") }) && !(tmpPrivate && point == "/tmp") {
             var fs = statvfs()
             guard statvfs(point, &fs) == 0 else { continue }   // hidden under a later mount: nothing to reach it by
             if fs.f_flag & StatvfsFlag.readOnly != 0 { continue }
@@ -54,13 +55,12 @@ extension Sandbox {
         }
     }
 
-    /// `mkdir -p`, for a folder under the new /tmp that a writable folder is bound onto.
-    static func makeFolders(_ path: String) throws {
-        var sofar = ""
-        for part in path.split(separator: "/") {
-            sofar += "/" + part
-            if mkdir(sofar, 0o755) != 0 && errno != EEXIST { throw KernelError("mkdir \(sofar)", errno: errno) }
-        }
+    /// An overlay on /tmp: the host's below, never written; a tmpfs above.
+    static func privateTmp() throws {
+        let staging = "/run/netcheck-tmp"
+        if mkdir(staging, 0o700) != 0 && errno != EEXIST { throw KernelError("mkdir \(staging)", errno: errno) }
+        defer { rmdir(staging) }
+        try overlay("/tmp", staging: staging, size: "256m")
     }
 
     /// statvfs(3)'s f_flag bits (<sys/statvfs.h>: an enum Swift does not import).

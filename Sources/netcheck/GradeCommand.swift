@@ -284,6 +284,10 @@ struct Replay: Sendable {
     /// its shell would report it into the same full log and be killed too, ending the replay.
     static let fileSizeLimitKiB = 16384
 
+    /// The most processes and threads one replay may have at once (`sandbox --max-processes`): the book's commands,
+    /// their daemons and netcheck's own check need a few dozen.
+    static let processLimit = 1024
+
     func grade(_ learner: GradeCommand.Learner) -> ClassRow {
         let prepared: GradeCommand.Prepared
         switch learner.prepared {
@@ -322,7 +326,10 @@ struct Replay: Sendable {
             \(check.joined(separator: " ")) < /dev/null > \(o)/report.json 2> \(o)/check.stderr
 
             """
-        let argv = [netcheck, "sandbox", "--pid", "--time-limit", String(timeLimit), "--", "/bin/bash", "-c", outer]
+        // The host's files read-only but the learner's folder, and a limit on processes: a submission that misbehaves
+        // (`rm -rf` of the wrong folder, a fork bomb) acts inside the sandbox only.
+        let argv = [netcheck, "sandbox", "--pid", "--time-limit", String(timeLimit), "--read-only-host", "--writable", dir,
+                    "--max-processes", String(Self.processLimit), "--", "/bin/bash", "-c", outer]
         let options = Subprocess.Options(stdin: .null, stdout: .null, stderr: .capture,
                                          environment: Subprocess.environment(adding: ["NETCHECK": netcheck]))
         // The sandbox keeps the time limit itself; this is only in case it does not end (30 s to clean up).

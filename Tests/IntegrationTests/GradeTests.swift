@@ -230,6 +230,49 @@ final class GradeTests: XCTestCase {
         XCTAssertTrue(log.contains("+ yes\n[1] yes\n"), log)
     }
 
+    /// Nothing of the host changes, however a submission misbehaves (issue 14): files outside the learner's folder
+    /// cannot be removed or planted (the host's are read-only, and /tmp is the sandbox's own), host interfaces are
+    /// not even seen, and a fork bomb hits the process limit and then
+    /// the time limit. The vandal's solution still passes: the read-only host does not stop the book's commands.
+    func testAMisbehavingSubmissionActsInsideTheSandboxOnly() throws {
+        let dir = try temporaryFolder()
+        let canary = dir.appendingPathComponent("canary")
+        try "still here".write(to: canary, atomically: true, encoding: .utf8)
+        let planted = "/usr/local/netcheck-grade-canary-\(getpid())"
+        let hostLinks = try runProcess("/usr/sbin/ip", ["-o", "link", "show"]).stdout.split(separator: "\n").map { $0.split(separator: ":")[1] }
+        let solution = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Solutions/chapter3-router.sh"), encoding: .utf8)
+        let vandal = dir.appendingPathComponent("vandal.sh"), bomber = dir.appendingPathComponent("bomber.sh")
+        try """
+            rm -f \(canary.path)
+            echo owned > \(planted)
+            echo owned > \(dir.path)/planted
+            for l in $(ls /sys/class/net); do ip link del "$l"; done
+            ip link del eth0
+            """.appending("\n" + solution).write(to: vandal, atomically: true, encoding: .utf8)
+        try "#!/bin/bash\nip netns add ns1\nbomb() { bomb | bomb & }; bomb\n".write(to: bomber, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let r = try netcheck(["grade", "chapter3-router", vandal.path, bomber.path, "--out", out.path, "--time-limit", "8", "--jobs", "2"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("vandal  passed"), r.stdout)
+        // The bomb's forks fail at the process limit; the check then grades what the script made (or, should the bomb
+        // starve it, the row says so): either way the batch goes on.
+        XCTAssertTrue(["bomber  failed", "bomber  time limit", "bomber  error"].contains { r.stdout.contains($0) }, r.stdout)
+        let bomb = try String(contentsOf: out.appendingPathComponent("bomber/output.log"), encoding: .utf8)
+        XCTAssertTrue(bomb.contains("fork: retry: Resource temporarily unavailable"), String(bomb.prefix(2000)))
+        XCTAssertEqual(try String(contentsOf: canary, encoding: .utf8), "still here")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: planted))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("planted").path))
+        let log = try String(contentsOf: out.appendingPathComponent("vandal/output.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("\(planted): Read-only file system"), log)
+        XCTAssertTrue(log.contains("Cannot find device \"eth0\""), log)
+        XCTAssertEqual(try runProcess("/usr/sbin/ip", ["-o", "link", "show"]).stdout.split(separator: "\n").map { $0.split(separator: ":")[1] }, hostLinks)
+        XCTAssertEqual(processes(mentioning: out.path), [], "a replay outlived the grade")
+        for hierarchy in ["/sys/fs/cgroup/pids", "/sys/fs/cgroup"] {
+            let left = ((try? FileManager.default.contentsOfDirectory(atPath: hierarchy)) ?? []).filter { $0.hasPrefix("netcheck-sandbox-") }
+            XCTAssertEqual(left, [], "a process limit outlived the grade in \(hierarchy)")
+        }
+    }
+
     func testUsageAndExerciseErrorsAreTwo() throws {
         let dir = try temporaryFolder()
         let script = dir.appendingPathComponent("a.sh")
