@@ -54,7 +54,9 @@ extension ClassTable {
             }
             if let failing = row.firstFailing {
                 let hint = failing.hint.isEmpty ? failing.observed : failing.hint
-                s += "<td class=\"first\"><code>\(e(failing.id))</code> \(HTMLText.escape(TerminalText.oneLine(hint, limit: 200)))</td>"
+                // The hint folded under the check's id (a <details>, no script): a class of 30 stays one row each.
+                s += "<td class=\"first\"><details><summary><code>\(e(failing.id))</code></summary>"
+                    + "\(HTMLText.escape(TerminalText.oneLine(hint, limit: 200)))</details></td>"
             } else {
                 s += "<td></td>"
             }
@@ -120,6 +122,7 @@ extension ClassTable {
             td.s { min-width: 28px; height: 24px; text-align: center; font-weight: bold; }
             td.score { white-space: nowrap; }
             td.first { max-width: 40em; }
+            td.first summary { cursor: pointer; white-space: nowrap; }
             td.none { overflow-wrap: anywhere; max-width: 40em; }
             code { font: 12px monospace; }
             blockquote { margin: 4px 0 0 16px; padding-left: 8px; border-left: 3px solid #bdbdbd; }

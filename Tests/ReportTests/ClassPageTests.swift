@@ -47,7 +47,7 @@ final class ClassPageTests: XCTestCase {
         XCTAssertTrue(rows[0].contains("<td class=\"s error\" title=\"alice, ns1.ping: error (netcheck could not look)\">!</td>"), rows[0])
         XCTAssertTrue(rows[1].contains("<td class=\"s fail\" title=\"bob, router.ip_forward: fail\">✗</td>"), rows[1])
         XCTAssertTrue(rows[1].contains("<td class=\"s skipped\" title=\"bob, ns1.ping: skipped (needs a check that failed)\">–</td>"), rows[1])
-        XCTAssertTrue(rows[1].contains("<td class=\"first\"><code>router.ip_forward</code> &lt;script&gt;"), rows[1])
+        XCTAssertTrue(rows[1].contains("<td class=\"first\"><details><summary><code>router.ip_forward</code></summary>&lt;script&gt;"), rows[1])
         // No report: one band across the three checks, with the reason.
         XCTAssertTrue(rows[3].contains("<td class=\"none\" colspan=\"3\" title=\"dave: no report\">ran past the time limit of 5 s"), rows[3])
         // Pass rates: ns1.netns 2 of 4 (50%, shade 5), the others 1 of 4 (25%, shade 3) and 0.
