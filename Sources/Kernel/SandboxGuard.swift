@@ -102,8 +102,10 @@ extension Sandbox {
 }
 
 /// A pids cgroup that holds the processes of one sandboxed command: at most `limit` of them at once, so that a
-/// fork bomb fails its forks (EAGAIN) instead of taking the machine's last PID. cgroup v2 (`pids` enabled in the
-/// root's subtree_control) or v1's pids hierarchy; none of them: no limit, and `make` returns nil.
+/// fork bomb fails its forks (EAGAIN) instead of taking the machine's last PID. cgroup v2 or v1's pids hierarchy;
+/// where neither lets this process make a limited cgroup beside its own (no pids controller, v2's parent without
+/// `+pids` in its subtree_control, a read-only /sys/fs/cgroup), there is no limit and `make` returns nil: the time
+/// limit still ends a fork bomb.
 /// The cgroup is made beside the caller's own, and removed once its processes are gone.
 public struct ProcessLimit: Sendable {
     public let path: String
@@ -112,18 +114,18 @@ public struct ProcessLimit: Sendable {
 
     /// Makes the cgroup, named after this process, and moves the calling process into it: whatever it starts next
     /// starts inside. Call `leave()` right after starting the command.
-    public static func make(limit: Int) throws -> ProcessLimit? {
+    public static func make(limit: Int) -> ProcessLimit? {
         guard let (root, relative) = hierarchy() else { return nil }
         let home = root + relative
         let path = (home.hasSuffix("/") ? home : home + "/") + "netcheck-sandbox-\(getpid())"
-        guard mkdir(path, 0o755) == 0 else { throw KernelError("mkdir \(path)", errno: errno) }
+        guard mkdir(path, 0o755) == 0 else { return nil }
         let made = ProcessLimit(path: path, home: home + "/cgroup.procs")
         do {
             try write("\(limit)\n", to: path + "/pids.max")
             try write("\(getpid())\n", to: path + "/cgroup.procs")
         } catch {
             made.remove()
-            throw error
+            return nil
         }
         return made
     }

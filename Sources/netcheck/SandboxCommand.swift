@@ -49,7 +49,7 @@ struct SandboxCommand: ParsableCommand {
         var limit: ProcessLimit?
         do {
             try Sandbox.enter()
-            if let maxProcesses { limit = try ProcessLimit.make(limit: maxProcesses) }
+            if let maxProcesses { limit = ProcessLimit.make(limit: maxProcesses) }
             if readOnlyHost { try Sandbox.protectHost(writable: writable.map(Self.absolute)) }
             if pid { try Sandbox.isolateProcesses() }
         } catch {
