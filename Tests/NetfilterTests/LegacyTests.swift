@@ -408,3 +408,28 @@ final class LegacyLiveTests: XCTestCase {
         }
     }
 }
+
+/// A learner's huge legacy tables, read live: bounded by the NAT limit and by the deadline.
+final class LegacyBoundsLiveTests: XCTestCase {
+    func testHugeLegacyTablesAreBoundedAndKeepTheDeadline() throws {
+        try XCTSkipUnless(access(Ruleset.legacySavePath, X_OK) == 0, "iptables-legacy is not installed")
+        try ThreadSandbox.with { sh in
+            try sh.must("""
+                ip netns add router
+                { echo '*nat'; echo ':POSTROUTING ACCEPT [0:0]'
+                  for i in $(seq 0 24999); do echo "-A POSTROUTING -s 10.$((i / 256 % 256)).$((i % 256)).0/24 -o gw-veth0 -j MASQUERADE"; done
+                  echo COMMIT; } | ip netns exec router iptables-legacy-restore
+                """)
+            let router = try NetworkNamespace.named("router")
+            let start = Ruleset.monotonicNow()
+            let r = try XCTUnwrap(try Ruleset.readLegacy(in: router))
+            XCTAssertEqual(r.natRules.count, Ruleset.maximumNATRules)
+            XCTAssertEqual(r.unread?.atLimit, true)
+            XCTAssertLessThan(Ruleset.monotonicNow() - start, Ruleset.timeout + 0.5)
+            // A deadline already past: iptables-legacy-save is killed at once, and the read says so.
+            let late = try XCTUnwrap(try Ruleset.readLegacy(in: router, until: Ruleset.monotonicNow()))
+            XCTAssertEqual(late.unread?.deadline, true)
+            XCTAssertLessThan(late.natRules.count, Ruleset.maximumNATRules)
+        }
+    }
+}
