@@ -237,7 +237,7 @@ extension FilterRule {
     }
 
     /// iptables' "gw+" and nft's "gw*" match every name starting "gw".
-    static func interface(_ pattern: String, matches name: String) -> Bool {
+    public static func interface(_ pattern: String, matches name: String) -> Bool {
         if let last = pattern.last, last == "+" || last == "*" { return name.hasPrefix(String(pattern.dropLast())) }
         return pattern == name
     }

@@ -170,6 +170,15 @@ final class LegacyNATTests: XCTestCase {
                     observedContains: "router translates to 192.0.2.2 (`-A PREROUTING -d 203.0.113.254/32 -p tcp -m tcp --dport 54321 -j DNAT --to-destination 192.0.2.2`, in iptables-legacy), not to 192.0.2.1")
     }
 
+    /// `-o gw+` matches gw-veth1: a rule with a wildcard is not taken for one on the wrong interface; what is wrong
+    /// with it (the address it translates to) is named instead.
+    func testAWildcardInterfaceIsNotTheWrongOne() throws {
+        let s = try withoutNAT("chapter7-snat") + "\nip netns exec router iptables-legacy -t nat -A POSTROUTING -o gw+ -j SNAT --to-source 203.0.113.253\n"
+        let run = try Grading.run("chapter7-snat", solution: s)
+        assertFails(run, "router.snat.lan", hintContains: masquerade,
+                    observedContains: "router translates to 203.0.113.253 (`-A POSTROUTING -o gw+ -j SNAT --to-source 203.0.113.253`, in iptables-legacy)")
+    }
+
     /// MASQUERADE rules in both backends, both wrong: the failing check names the first and notes that both
     /// backends hold NAT rules; in Japanese too.
     func testNATRulesInBothBackendsAreNoted() throws {

@@ -205,7 +205,7 @@ enum NATCheck {
                     return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "POSTROUTING", command: spec.command,
                                           legacy: rule.legacy)
                 }
-                if let out = rule.outputInterface, let outside, out != outside {
+                if let out = rule.outputInterface, let outside, !FilterRule.interface(out, matches: outside) {
                     return .natWrongInterface(namespace: ns, rule: rule.shown, found: out, expected: outside, command: spec.command,
                                               legacy: rule.legacy)
                 }
