@@ -106,9 +106,11 @@ public struct FilterRule: Equatable, Sendable {
     /// nft's handle (`nft -a list ruleset`); nil for legacy rules.
     public var handle: Int64?
     /// nft: the rule as `nft list ruleset` prints it, without counter and handle (empty when the text listing did
-    /// not have it); legacy: the line of `iptables-legacy-save`, `-A FORWARD -s 10.0.0.0/8 -j DROP`.
+    /// not have it); legacy: the line of `iptables-legacy-save`, `-A FORWARD -s 10.0.0.0/8 -j DROP`, kept for the
+    /// rules that drop or reject only (the others are never quoted).
     public var text: String
-    /// legacy: the rule's words after `-A CHAIN`, as iptables-legacy-save wrote them (quotes removed).
+    /// legacy: the rule's words after `-A CHAIN`, as iptables-legacy-save wrote them (quotes removed), for the rules
+    /// that drop or reject.
     public var words: [String]
 
     public init(backend: Backend, family: String, table: String, chain: String, conditions: [Condition] = [],
@@ -123,6 +125,21 @@ public struct FilterRule: Equatable, Sendable {
         self.handle = handle
         self.text = text
         self.words = words
+    }
+
+    /// The most conditions and unjudged matches kept of one rule: a learner's rule of thousands of matches costs
+    /// no more than this (a rule with more is judged by those kept, and never blamed: "…" stands for the rest).
+    static let maximumConditions = 16, maximumUnjudged = 4
+
+    mutating func add(_ condition: Condition) { Self.add(condition, to: &conditions, unjudged: &unjudged) }
+    mutating func addUnjudged(_ word: String) { Self.addUnjudged(word, to: &unjudged) }
+
+    static func add(_ condition: Condition, to conditions: inout [Condition], unjudged: inout [String]) {
+        if conditions.count < maximumConditions { conditions.append(condition) } else { addUnjudged("…", to: &unjudged) }
+    }
+
+    static func addUnjudged(_ word: String, to unjudged: inout [String]) {
+        if unjudged.count < maximumUnjudged - 1 { unjudged.append(word) } else if unjudged.count == maximumUnjudged - 1 { unjudged.append("…") }
     }
 
     /// The rule as its backend lists it, or, for an nft rule without its text, what netcheck read of it.
@@ -155,10 +172,12 @@ public struct FilterRule: Equatable, Sendable {
 
     /// The command (to run in the rule's namespace) that deletes it: `iptables -D FORWARD -s 10.0.0.0/8 -j DROP`
     /// for a legacy rule (the book's `iptables`, which is iptables-legacy on Ubuntu 20.04);
-    /// `nft delete rule inet lab labforward handle 4` for an nft rule; nil for an nft rule whose handle is unknown.
+    /// `nft delete rule inet lab labforward handle 4` for an nft rule; nil when its words (legacy) or its handle
+    /// (nft) were not kept.
     public var deleteCommand: String? {
         switch backend {
         case .legacy:
+            guard !words.isEmpty else { return nil }
             let table = self.table == "filter" ? "" : "-t \(shellWord(self.table)) "
             return "iptables \(table)-D \(shellWord(chain)) " + words.map(shellWord).joined(separator: " ")
         case .nft:

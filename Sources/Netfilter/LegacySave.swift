@@ -32,6 +32,9 @@ struct LegacySave {
     /// `Ruleset.maximumNATRules` NAT rules were read: the rest is not looked at.
     private(set) var atLimit = false
     private var filterRules = 0
+    /// The bytes of forward rules' texts and words kept, at most `maximumKeptBytes`.
+    private var keptBytes = 0
+    static let maximumKeptBytes = 2 << 20
 
     private var table: String?
     /// The chains of the current table, by name: their index in `chains`, or nil for a chain not kept.
@@ -160,8 +163,20 @@ struct LegacySave {
         }
         guard filterRules < Ruleset.maximumFilterRules else { chains[index].complete = false; return }
         filterRules += 1
+        // Only a rule that drops may be quoted in a hint, and deleted by its words; past `maximumKeptBytes` of
+        // them, a rule keeps the start of its text, and no words (no command is offered to delete it).
+        var text = "", kept: [String] = []
+        if parsed.verdict == .drop || parsed.verdict == .reject {
+            let cost = shown.utf8.count + spec.reduce(0) { $0 + $1.utf8.count + 16 }
+            if keptBytes + cost <= Self.maximumKeptBytes {
+                keptBytes += cost
+                (text, kept) = (shown, spec)
+            } else {
+                text = String(shown.prefix(200)) + " …"
+            }
+        }
         chains[index].rules.append(FilterRule(backend: .legacy, family: "ip", table: table, chain: chain, conditions: parsed.conditions,
-                                              unjudged: parsed.unjudged, verdict: parsed.verdict, text: shown, words: spec))
+                                              unjudged: parsed.unjudged, verdict: parsed.verdict, text: text, words: kept))
     }
 
     /// The chain a line "-A NAME …" names, even when its words do not parse.
@@ -174,6 +189,8 @@ struct LegacySave {
     struct Parsed {
         var conditions: [FilterRule.Condition] = []
         var unjudged: [String] = []
+        mutating func add(_ c: FilterRule.Condition) { FilterRule.add(c, to: &conditions, unjudged: &unjudged) }
+        mutating func addUnjudged(_ word: String) { FilterRule.addUnjudged(word, to: &unjudged) }
         var verdict: FilterRule.Verdict = .continue
         var natAction: NATRule.Action?
         /// `--dport N` (not negated) of a tcp/udp match.
@@ -203,27 +220,27 @@ struct LegacySave {
             let value = args.count == 1 ? args[0] : nil
             switch word {
             case "-s", "--source", "-d", "--destination":
-                guard let value, let prefix = prefix(value) else { p.unjudged.append(word); continue }
-                p.conditions.append(.init(word == "-s" || word == "--source" ? .source(prefix) : .destination(prefix), negated: negated))
+                guard let value, let prefix = prefix(value) else { p.addUnjudged(word); continue }
+                p.add(.init(word == "-s" || word == "--source" ? .source(prefix) : .destination(prefix), negated: negated))
             case "-i", "--in-interface", "-o", "--out-interface":
-                guard let value else { p.unjudged.append(word); continue }
-                p.conditions.append(.init(word == "-i" || word == "--in-interface" ? .inputInterface(value) : .outputInterface(value),
+                guard let value else { p.addUnjudged(word); continue }
+                p.add(.init(word == "-i" || word == "--in-interface" ? .inputInterface(value) : .outputInterface(value),
                                           negated: negated))
             case "-p", "--protocol":
-                guard let value else { p.unjudged.append(word); continue }
+                guard let value else { p.addUnjudged(word); continue }
                 let name = protocolName(value)
-                if name != "all" { p.conditions.append(.init(.transportProtocol(name), negated: negated)) }
+                if name != "all" { p.add(.init(.transportProtocol(name), negated: negated)) }
             case "-m", "--match":
                 // A protocol's own module (its options are matches of their own, below) and comments match
                 // every packet of the protocol; any other module is a match netcheck does not judge.
                 if value == nil || !["tcp", "udp", "icmp", "sctp", "udplite", "comment"].contains(value!) {
-                    p.unjudged.append("-m " + (value ?? ""))
+                    p.addUnjudged("-m " + (value ?? ""))
                 }
             case "--comment":
                 break
             case "--dport", "--destination-port":
                 if !negated, target == nil, let value, let port = UInt16(value) { p.destinationPort = port }
-                if target == nil { p.unjudged.append(word) }
+                if target == nil { p.addUnjudged(word) }
             case "-j", "--jump":
                 guard let value else { p.verdict = .other(word); continue }
                 target = value
@@ -247,7 +264,7 @@ struct LegacySave {
                 if target != nil {
                     targetOptions[word] = args.joined(separator: " ")
                 } else {
-                    p.unjudged.append(word)
+                    p.addUnjudged(word)
                 }
             }
         }

@@ -65,8 +65,9 @@ extension Ruleset {
     struct Reading {
         let nft: Bool, legacy: Bool
         var builder = Builder()
-        // Only the texts of rules that may be NAT or drop rules, and no more of them than such rules are kept.
-        var listing = RuleListing(onlyNAT: true, limit: maximumNATRules + maximumFilterRules)
+        // Only the texts of rules that may be NAT or drop rules, and no more of them than NAT rules are kept (past
+        // them, a rule is described from JSON).
+        var listing = RuleListing(onlyNAT: true, limit: maximumNATRules)
         var save = LegacySave()
         var legacyBytes = 0
         var parseError: Error?

@@ -303,7 +303,7 @@ public struct Ruleset: Equatable, Sendable {
                               handle: handle, text: "")
         for expression in expressions {
             guard let e = expression.object, e.pairs.count == 1, let (name, body) = e.pairs.first else {
-                rule.unjudged.append("?"); continue
+                rule.addUnjudged("?"); continue
             }
             switch name {
             case "match": filterMatch(body.object, into: &rule)
@@ -326,7 +326,7 @@ public struct Ruleset: Equatable, Sendable {
                     default: rule.verdict = .other(xtName)
                     }
                 } else {
-                    rule.unjudged.append(xtName)
+                    rule.addUnjudged(xtName)
                 }
             // Statements that leave the packet on its way: they count, log or mark it.
             case "counter", "log", "mangle", "notrack": break
@@ -334,7 +334,7 @@ public struct Ruleset: Equatable, Sendable {
             // (queue, dup, fwd …).
             case "queue", "dup", "fwd", "synproxy", "tproxy", "redirect", "masquerade", "snat", "dnat":
                 rule.verdict = .other(name)
-            default: rule.unjudged.append(name)
+            default: rule.addUnjudged(name)
             }
         }
         return rule
@@ -343,47 +343,47 @@ public struct Ruleset: Equatable, Sendable {
     /// One `match` expression of a forward rule.
     static func filterMatch(_ match: JSONObject?, into rule: inout FilterRule) {
         guard let match, let op = match["op"]?.string, let left = match["left"]?.object, let right = match["right"] else {
-            rule.unjudged.append("match"); return
+            rule.addUnjudged("match"); return
         }
         let negated = op == "!="
         let comparable = op == "==" || op == "!="
         if let key = left["meta"]?.object?["key"]?.string {
             switch key {
             case "iifname", "iif", "oifname", "oif":
-                guard comparable, let name = right.string else { rule.unjudged.append(key); return }
+                guard comparable, let name = right.string else { rule.addUnjudged(key); return }
                 let field: FilterRule.Condition.Field = key.hasPrefix("i") ? .inputInterface(name) : .outputInterface(name)
-                rule.conditions.append(.init(field, negated: negated))
+                rule.add(.init(field, negated: negated))
             case "l4proto":
-                guard comparable, let p = right.string ?? right.int.map({ LegacySave.protocolName("\($0)") }) else { rule.unjudged.append(key); return }
-                rule.conditions.append(.init(.transportProtocol(p), negated: negated))
+                guard comparable, let p = right.string ?? right.int.map({ LegacySave.protocolName("\($0)") }) else { rule.addUnjudged(key); return }
+                rule.add(.init(.transportProtocol(p), negated: negated))
             case "nfproto":
-                guard comparable, let p = right.string, p == "ipv4" || p == "ipv6" else { rule.unjudged.append(key); return }
+                guard comparable, let p = right.string, p == "ipv4" || p == "ipv6" else { rule.addUnjudged(key); return }
                 // ==ipv4 and !=ipv6 hold for every IPv4 packet.
-                if (p == "ipv6") != negated { rule.conditions.append(.init(.notIPv4)) }
-            default: rule.unjudged.append(key)
+                if (p == "ipv6") != negated { rule.add(.init(.notIPv4)) }
+            default: rule.addUnjudged(key)
             }
         } else if let payload = left["payload"]?.object, let proto = payload["protocol"]?.string {
             let field = payload["field"]?.string ?? ""
             switch proto {
             case "ip6", "icmpv6":
                 // A match on an IPv6 header implies an IPv6 packet, whatever the operator.
-                rule.conditions.append(.init(.notIPv4))
+                rule.add(.init(.notIPv4))
             case "ip":
                 if comparable, field == "saddr" || field == "daddr", let p = prefix(right) {
-                    rule.conditions.append(.init(field == "saddr" ? .source(p) : .destination(p), negated: negated))
+                    rule.add(.init(field == "saddr" ? .source(p) : .destination(p), negated: negated))
                 } else if comparable, field == "protocol", let name = right.string {
-                    rule.conditions.append(.init(.transportProtocol(name), negated: negated))
+                    rule.add(.init(.transportProtocol(name), negated: negated))
                 } else {
-                    rule.unjudged.append("ip \(field)")
+                    rule.addUnjudged("ip \(field)")
                 }
             case "tcp", "udp", "icmp", "sctp", "udplite", "dccp":
                 // Any match on the header implies the protocol; what it matches in it is not judged.
-                rule.conditions.append(.init(.transportProtocol(proto)))
-                rule.unjudged.append("\(proto) \(field)")
-            default: rule.unjudged.append(proto)
+                rule.add(.init(.transportProtocol(proto)))
+                rule.addUnjudged("\(proto) \(field)")
+            default: rule.addUnjudged(proto)
             }
         } else {
-            rule.unjudged.append(left.pairs.first?.key ?? "match")
+            rule.addUnjudged(left.pairs.first?.key ?? "match")
         }
     }
 

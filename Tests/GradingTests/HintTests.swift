@@ -67,6 +67,8 @@ final class HintTests: XCTestCase {
                                 command: "nft delete rule inet lab labforward handle 4"),
             .forwardRuleDropped(namespace: "router", rule: "ip saddr 192.0.2.0/24 drop", chain: "inet lab labforward", legacy: false,
                                 command: nil),
+            .forwardRuleDropped(namespace: "router", rule: "-A lab -s 192.0.2.0/24 -m comment --comment … -j DROP …", chain: "mangle lab",
+                                legacy: true, command: nil),
             .destinationUnowned(address: a),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: ns2),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: nil),

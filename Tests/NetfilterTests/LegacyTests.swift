@@ -433,3 +433,44 @@ final class LegacyBoundsLiveTests: XCTestCase {
         }
     }
 }
+
+/// What one rule may cost: its matches and words are capped, whatever the learner wrote.
+final class FilterRuleBoundsTests: XCTestCase {
+    func testARuleOfThousandsOfMatchesKeepsAFew() throws {
+        var line = "-A FORWARD"
+        for i in 0..<150 { line += " -m mark --mark \(i)" }
+        var save = LegacySave()
+        save.feed("*filter\n:FORWARD ACCEPT [0:0]\n\(line) -j DROP\nCOMMIT\n".utf8)
+        save.finish()
+        let rule = try XCTUnwrap(save.ruleset(stopped: false).filterChains.first?.rules.first)
+        XCTAssertEqual(rule.unjudged.count, FilterRule.maximumUnjudged)
+        XCTAssertEqual(rule.unjudged.last, "…")
+        // nft: a rule of 5,000 conditions keeps 16, and may not be blamed.
+        var expressions = ""
+        for i in 0..<5000 { expressions += #"{"match": {"op": "!=", "left": {"meta": {"key": "iifname"}}, "right": "x\#(i)"}}, "# }
+        let json = #"{"nftables": [{"chain": {"family": "ip", "table": "t", "name": "f", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}}, {"rule": {"family": "ip", "table": "t", "chain": "f", "handle": 2, "expr": [\#(expressions){"drop": null}]}}]}"#
+        let nft = try XCTUnwrap(try Ruleset.parse(json: json, text: "").filterChains.first?.rules.first)
+        XCTAssertEqual(nft.conditions.count, FilterRule.maximumConditions)
+        XCTAssertEqual(nft.unjudged, ["…"])
+        let ping = ForwardedPacket(source: nil, destination: nil, inputInterface: "gw-veth0", outputInterface: nil, transportProtocol: "icmp")
+        XCTAssertNil(try Ruleset.parse(json: json, text: "").forwardDrop(of: ping), "the rest of its matches are not known")
+    }
+
+    /// Thousands of long DROP rules: their texts and words are kept up to a budget, the rest quoted cut and
+    /// deleted by number.
+    func testTheTextsOfManyLongRulesAreBudgeted() {
+        let comment = String(repeating: "c", count: 250)
+        var text = "*filter\n:FORWARD ACCEPT [0:0]\n"
+        for i in 0..<10_000 { text += "-A FORWARD -s 10.\(i / 256 % 256).\(i % 256).0/24 -m comment --comment \"\(comment)\" -j DROP\n" }
+        let r = LegacySave.parse(text + "COMMIT\n")
+        let rules = r.filterChains[0].rules
+        XCTAssertEqual(rules.count, 10_000)
+        let kept = rules.filter { !$0.words.isEmpty }
+        XCTAssertGreaterThan(kept.count, 1000)
+        XCTAssertLessThan(kept.count, 10_000)
+        XCTAssertLessThanOrEqual(kept.reduce(0) { $0 + $1.text.utf8.count + $1.words.reduce(0) { $0 + $1.utf8.count + 16 } }, LegacySave.maximumKeptBytes)
+        XCTAssertNil(rules.last?.deleteCommand)
+        XCTAssertTrue(rules.last?.text.hasSuffix(" …") ?? false)
+        XCTAssertEqual(rules.last?.conditions.count, 1, "still judged")
+    }
+}

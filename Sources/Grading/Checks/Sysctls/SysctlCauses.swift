@@ -55,9 +55,18 @@ extension SysctlCause {
         case let .forwardDropped(ns, _, legacy, command):
             return Localized(id: legacy ? "cause.forwardDropped.fix.legacy" : "cause.forwardDropped.fix",
                              ["command": inNamespace(ns, command), "list": Self.listing(ns, legacy: legacy)])
-        case let .forwardRuleDropped(ns, _, _, legacy, command):
+        case let .forwardRuleDropped(ns, _, chain, legacy, command):
             guard let command else {
-                return Localized(id: "cause.forwardRuleDropped.fix.noCommand", ["list": inNamespace(ns, "nft -a list ruleset")])
+                guard legacy else {
+                    return Localized(id: "cause.forwardRuleDropped.fix.noCommand", ["list": inNamespace(ns, "nft -a list ruleset")])
+                }
+                // "filter FORWARD": the rule by its number in its chain.
+                let words = chain.split(separator: " ", maxSplits: 1).map(String.init)
+                let table = words.first.map { $0 == "filter" ? "" : "-t \($0) " } ?? ""
+                let name = words.count == 2 ? words[1] : "FORWARD"
+                return Localized(id: "cause.forwardRuleDropped.fix.noCommand.legacy",
+                                 ["list": inNamespace(ns, "iptables \(table)-L \(name) --line-numbers -n -v"),
+                                  "delete": inNamespace(ns, "iptables \(table)-D \(name) NUMBER")])
             }
             return Localized(id: legacy ? "cause.forwardRuleDropped.fix.legacy" : "cause.forwardRuleDropped.fix",
                              ["command": inNamespace(ns, command), "list": Self.listing(ns, legacy: legacy)])
