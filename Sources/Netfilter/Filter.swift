@@ -139,6 +139,7 @@ public struct FilterRule: Equatable, Sendable {
     }
 
     static func addUnjudged(_ word: String, to unjudged: inout [String]) {
+        if word == "…" && unjudged.last == "…" { return }
         if unjudged.count < maximumUnjudged - 1 { unjudged.append(word) } else if unjudged.count == maximumUnjudged - 1 { unjudged.append("…") }
     }
 
