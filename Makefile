@@ -12,7 +12,7 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEMO ?= chapter7-dnat
 # Debian packages: libraries netcheck links; tools its tests and solutions use (tcpdump: only to compare
-# evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft also reads NAT rules;
+# evidence lines; iptables, nftables, dnsmasq, dhclient: the book's NAT and DHCP solutions; nft and iptables-legacy-save also read NAT rules and forward chains;
 # python3-jsonschema: reports validated against docs/report.schema.json; ping and curl: the book's transcripts, replayed by the tests;
 # chromium and netpbm: grade's class.html shown by a headless browser and its screenshot read, ClassPageBrowserTests).
 DEB_PACKAGES = libpcap-dev libjson-c-dev iproute2 util-linux procps tcpdump iptables nftables dnsmasq-base isc-dhcp-client python3-jsonschema netcat-openbsd iputils-ping curl chromium netpbm

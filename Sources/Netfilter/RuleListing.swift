@@ -13,8 +13,9 @@ struct RuleListing {
     struct Key: Hashable { var chain: ChainKey; var handle: Int64 }
 
     private(set) var rules: [Key: String] = [:]
-    /// Only the lines that may be NAT rules (they name masquerade, snat, dnat, redirect or an xt target), and at
-    /// most `limit` of them: a listing of a hundred thousand filter rules then costs nothing.
+    /// Only the lines that may be NAT rules (they name masquerade, snat, dnat, redirect or an xt target) or rules
+    /// that drop (drop, reject), and at most `limit` of them: a listing of a hundred thousand accept rules then
+    /// costs nothing.
     let onlyNAT: Bool
     let limit: Int
     /// `limit` texts were kept.
@@ -106,14 +107,15 @@ struct RuleListing {
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
-    private static let natWords = ["nat", "masquerade", "redirect", "xt "].map { Array($0.utf8) }
+    private static let natWords = ["nat", "masquerade", "redirect", "xt ", "drop", "reject"].map { Array($0.utf8) }
 
-    /// The line names a NAT statement (snat, dnat, masquerade, redirect) or an iptables-nft target.
+    /// The line names a NAT statement (snat, dnat, masquerade, redirect), an iptables-nft target, or a verdict that
+    /// drops (drop, reject: the forward rules netcheck may blame).
     static func mayBeNAT(_ line: ArraySlice<UInt8>) -> Bool {
         var i = line.startIndex
         while i < line.endIndex {
             let b = line[i]
-            if b == UInt8(ascii: "n") || b == UInt8(ascii: "m") || b == UInt8(ascii: "r") || b == UInt8(ascii: "x") {
+            if b == UInt8(ascii: "n") || b == UInt8(ascii: "m") || b == UInt8(ascii: "r") || b == UInt8(ascii: "x") || b == UInt8(ascii: "d") {
                 for w in natWords where w[0] == b && line[i...].starts(with: w) { return true }
             }
             i += 1

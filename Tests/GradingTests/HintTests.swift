@@ -61,6 +61,16 @@ final class HintTests: XCTestCase {
             .neighbourTableFull(limit: "1024"),
             .neighbourTableFull(limit: nil),
             .forwardDropped(namespace: "router", chain: "ip filter FORWARD"),
+            .forwardDropped(namespace: "router", chain: "filter FORWARD", legacy: true),
+            .forwardDropped(namespace: "router", chain: "inet lab labforward", command: "nft chain inet lab labforward '{ policy accept; }'"),
+            .forwardRuleDropped(namespace: "router", rule: "-A FORWARD -s 192.0.2.0/24 -j DROP", chain: "filter FORWARD", legacy: true,
+                                command: "iptables -D FORWARD -s 192.0.2.0/24 -j DROP"),
+            .forwardRuleDropped(namespace: "router", rule: "ip saddr 192.0.2.0/24 drop", chain: "inet lab labforward", legacy: false,
+                                command: "nft delete rule inet lab labforward handle 4"),
+            .forwardRuleDropped(namespace: "router", rule: "ip saddr 192.0.2.0/24 drop", chain: "inet lab labforward", legacy: false,
+                                command: nil),
+            .forwardRuleDropped(namespace: "router", rule: "-A lab -s 192.0.2.0/24 -m comment --comment … -j DROP …", chain: "mangle lab",
+                                legacy: true, command: nil),
             .destinationUnowned(address: a),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: ns2),
             .peerDown(namespace: "ns1", link: "ns1-veth0", peer: nil),
@@ -75,6 +85,13 @@ final class HintTests: XCTestCase {
             .natMissing(namespace: "router", kind: "snat", command: nil),
             .natMissing(namespace: "router", kind: "dnat", command: nil),
             .natWrongInterface(namespace: "router", rule: rule, found: "gw-veth0", expected: "gw-veth1", command: masquerade),
+            .natWrongInterface(namespace: "router", rule: "-A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE", found: "gw-veth0",
+                               expected: "gw-veth1", command: masquerade, legacy: true),
+            .natWrongChain(namespace: "router", rule: "-A INPUT -j MASQUERADE", found: "INPUT", expected: "POSTROUTING", command: nil, legacy: true),
+            .natWrongMatch(namespace: "router", rule: "-A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE", what: Localized(en: "source 10.0.0.0/8 does not include 192.0.2.1", ja: "送信元 10.0.0.0/8 に 192.0.2.1 が含まれません"), command: masquerade, legacy: true),
+            .natWrongTarget(namespace: "router", rule: "-A PREROUTING -d 203.0.113.254/32 -p tcp -m tcp --dport 54321 -j DNAT --to-destination 192.0.2.9",
+                            found: "192.0.2.9", expected: "192.0.2.1", command: nil, legacy: true),
+            .natNotApplied(namespace: "router", rules: ["-A POSTROUTING -j MASQUERADE"], command: masquerade, legacy: true),
             .natWrongChain(namespace: "router", rule: rule, found: "INPUT", expected: "POSTROUTING", command: nil),
             .natWrongMatch(namespace: "router", rule: rule, what: Localized(en: "source 10.0.0.0/8 does not include 192.0.2.1", ja: "送信元 10.0.0.0/8 に 192.0.2.1 が含まれません"), command: masquerade),
             .natWrongMatch(namespace: "router", rule: rule, what: Localized(en: "destination 203.0.113.1 is not 203.0.113.254", ja: "宛先が 203.0.113.254 ではなく 203.0.113.1 です"), command: nil),
@@ -130,6 +147,7 @@ final class HintTests: XCTestCase {
         case .sysctl(.neighbourTableFull): return "neighbourTableFull"
         case .sysctl(.forwardDropped): return "forwardDropped"
         case .sysctl(.bridgeFiltered): return "bridgeFiltered"
+        case .sysctl(.forwardRuleDropped): return "forwardRuleDropped"
         case .address(.destinationUnowned): return "destinationUnowned"
         case .link(.peerDown): return "peerDown"
         case .nat(.natMissing): return "natMissing"
@@ -148,7 +166,7 @@ final class HintTests: XCTestCase {
         }
     }
 
-    static let caseCount = 38
+    static let caseCount = 39
 
     /// A ruleset of thousands of rules (a learner's script) gives a hint of a few rules, not of megabytes.
     func testRuleListsAreShort() {

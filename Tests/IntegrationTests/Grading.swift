@@ -23,7 +23,8 @@ struct GradedRun {
 }
 
 /// Dumps everything the learner configured, in every namespace of the sandbox: links, addresses, routes of
-/// every table, the IPv4/IPv6 sysctls and the nftables ruleset (counters aside: probes are counted). Neighbour tables are left out (probes may fill them), and so is
+/// every table, the IPv4/IPv6 sysctls, the nftables ruleset and iptables-legacy's tables (counters aside: probes are
+/// counted). Neighbour tables are left out (probes may fill them), and so is
 /// what the kernel changes by itself just after a link comes up: carrier (NO-CARRIER, LOWER_UP, operstate)
 /// and IPv6 autoconfiguration (link-local addresses and routes); bridge timers and lease lifetimes, which tick
 /// (a lifetime stays "finite" or "forever"). The link dump
@@ -43,6 +44,7 @@ dump_state() {
     $x ip -4 -j route show table all
     $x sysctl net.ipv4.ip_forward net.ipv4.conf net.ipv6.conf 2>/dev/null | sort
     $x nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/' 
+    $x iptables-legacy-save 2>/dev/null | sed -E '/^#/d; s/\[[0-9]+:[0-9]+\]/[counters]/'
   done
 }
 """#

@@ -97,4 +97,149 @@ final class HostTrapTests: XCTestCase {
             }
         }
     }
+
+    // MARK: the forward rules of both backends
+
+    /// The failing pings of chapter3-router with `trap`; each must be a failure.
+    func failedPings(_ trap: String, file: StaticString = #filePath, line: UInt = #line) throws -> [CheckResult] {
+        let run = try Grading.run("chapter3-router", mistake: trap)
+        XCTAssertEqual(run.before, run.after, "netcheck changed the learner's state", file: file, line: line)
+        let report = try XCTUnwrap(run.report, run.stderr, file: file, line: line)
+        let failed = report.checks.filter { $0.id.contains(".ping.") && $0.status != .pass }
+        XCTAssertGreaterThanOrEqual(failed.count, 1, "\(report.checks.map { "\($0.id) \($0.status)" })", file: file, line: line)
+        for ping in failed { XCTAssertEqual(ping.status, .fail, ping.id, file: file, line: line) }
+        return failed
+    }
+
+    /// `iptables-legacy -P FORWARD DROP`: the policy of iptables-legacy's FORWARD chain, which nft does not list.
+    func testLegacyForwardPolicyDropIsNamed() throws {
+        for ping in try failedPings("ip netns exec router iptables-legacy -P FORWARD DROP") {
+            XCTAssertTrue(ping.observed.contains("its FORWARD chain in iptables-legacy (filter FORWARD) has policy drop"), "\(ping.id): \(ping.observed)")
+            XCTAssertTrue(ping.hint.contains("`ip netns exec router iptables -P FORWARD ACCEPT`"), "\(ping.id): \(ping.hint)")
+            XCTAssertTrue(ping.hint.contains("run iptables-legacy instead"), "\(ping.id): \(ping.hint)")
+        }
+    }
+
+    /// `iptables -A FORWARD -j DROP` with the host's own iptables (iptables-nft here, iptables-legacy on Ubuntu
+    /// 20.04): the rule is named with the command that deletes it in whichever backend holds it.
+    func testForwardDropRuleIsNamedWithItsDeleteCommand() throws {
+        for ping in try failedPings("ip netns exec router iptables -A FORWARD -j DROP") {
+            let nft = ping.hint.contains("`ip netns exec router nft delete rule ip filter FORWARD handle ")
+            let legacy = ping.hint.contains("`ip netns exec router iptables -D FORWARD -j DROP`")
+            XCTAssertTrue(nft || legacy, "\(ping.id): \(ping.hint)")
+            XCTAssertTrue(ping.observed.contains("drops the packet"), "\(ping.id): \(ping.observed)")
+        }
+    }
+
+    /// The same with iptables-legacy: quoted as iptables-legacy-save prints it, deleted with the book's iptables.
+    func testLegacyForwardDropRuleIsNamed() throws {
+        let trap = "ip netns exec router iptables-legacy -A FORWARD -s 192.0.2.0/24 -o gw-veth1 -j REJECT"
+        let failed = try failedPings(trap)
+        for ping in failed {
+            XCTAssertTrue(ping.observed.contains("the rule `-A FORWARD -s 192.0.2.0/24 -o gw-veth1 -j REJECT --reject-with icmp-port-unreachable` in iptables-legacy (filter FORWARD) drops the packet"),
+                          "\(ping.id): \(ping.observed)")
+            XCTAssertTrue(ping.hint.contains("`ip netns exec router iptables -D FORWARD -s 192.0.2.0/24 -o gw-veth1 -j REJECT --reject-with icmp-port-unreachable`"),
+                          "\(ping.id): \(ping.hint)")
+        }
+        // The command named fixes it (with iptables-legacy, as the hint says where iptables is iptables-nft).
+        let delete = "ip netns exec router iptables-legacy -D FORWARD -s 192.0.2.0/24 -o gw-veth1 -j REJECT --reject-with icmp-port-unreachable"
+        assertAllPass(try Grading.run("chapter3-router", mistake: trap + "\n" + delete))
+    }
+
+    /// A drop rule written with nft in a table of the learner's own: named with `nft delete rule … handle N`, and
+    /// that command fixes it.
+    func testNftForwardDropRuleIsNamedWithItsHandle() throws {
+        let trap = """
+            ip netns exec router nft add table inet lab
+            ip netns exec router nft add chain inet lab labforward '{ type filter hook forward priority 0; }'
+            ip netns exec router nft add rule inet lab labforward ip daddr 198.51.100.0/24 counter drop
+            """
+        let failed = try failedPings(trap)
+        var command: String?
+        for ping in failed {
+            XCTAssertTrue(ping.observed.contains("the rule `ip daddr 198.51.100.0/24 drop` of its forward chain inet lab labforward drops the packet"),
+                          "\(ping.id): \(ping.observed)")
+            let marker = "`ip netns exec router nft delete rule inet lab labforward handle "
+            let range = try XCTUnwrap(ping.hint.range(of: marker), ping.hint)
+            command = String(ping.hint[ping.hint.index(after: range.lowerBound)...].prefix { $0 != "`" })
+        }
+        assertAllPass(try Grading.run("chapter3-router", mistake: trap + "\n" + XCTUnwrap(command)))
+    }
+
+    /// A DROP rule for another subnet is not in the way: when a ping fails for another reason (no route back),
+    /// that reason is named, not the rule; and a policy drop whose rules accept the exercise's packets is not
+    /// blamed either.
+    func testADropRuleThatMatchesOtherPacketsIsNotBlamed() throws {
+        let filters = """
+            ip netns exec router iptables-legacy -P FORWARD DROP
+            ip netns exec router iptables-legacy -A FORWARD -s 10.0.0.0/8 -j DROP
+            ip netns exec router iptables-legacy -A FORWARD -i gw-veth0 -o gw-veth1 -j ACCEPT
+            ip netns exec router iptables-legacy -A FORWARD -i gw-veth1 -o gw-veth0 -j ACCEPT
+            ip netns exec router iptables-nft -A FORWARD -d 203.0.113.0/24 -j DROP
+            """
+        assertAllPass(try Grading.run("chapter3-router", mistake: filters))
+        for ping in try failedPings(filters + "\nip netns exec ns2 ip route del default") {
+            XCTAssertTrue(ping.hint.contains("ip netns exec ns2 ip route add default via 198.51.100.254"), "\(ping.id): \(ping.hint)")
+            XCTAssertFalse(ping.hint.contains("FORWARD") || ping.observed.contains("FORWARD"), "\(ping.id): \(ping.observed) \(ping.hint)")
+        }
+    }
+}
+
+/// Chapter 7 written with iptables-legacy (Ubuntu 20.04's iptables): graded exactly as with iptables-nft, and a
+/// rule at fault is said to be in iptables-legacy.
+final class LegacyNATTests: XCTestCase {
+    func legacy(_ exercise: String) throws -> String {
+        try solution(exercise).replacingOccurrences(of: " iptables ", with: " iptables-legacy ")
+    }
+
+    func testChapter7SolutionsWrittenWithIptablesLegacyPass() throws {
+        for exercise in ["chapter7-snat", "chapter7-dnat"] {
+            let s = try legacy(exercise)
+            XCTAssertTrue(s.contains("iptables-legacy -t nat -A POSTROUTING"), s)
+            assertAllPass(try Grading.run(exercise, solution: s))
+        }
+    }
+
+    func testLegacyMasqueradeOnTheWrongInterface() throws {
+        let s = try legacy("chapter7-snat").replacingOccurrences(of: "-o gw-veth1", with: "-o gw-veth0")
+        let run = try Grading.run("chapter7-snat", solution: s)
+        assertFails(run, "router.snat.lan", hintContains: masquerade,
+                    observedContains: "the NAT rule in router's iptables-legacy tables (`-A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE`) applies to packets leaving gw-veth0, but they leave by gw-veth1")
+        XCTAssertTrue(run.check("router.snat.lan")?.hint.contains("run iptables-legacy instead") ?? false)
+        XCTAssertNil(run.check("router.snat.lan")?.note, "one backend only")
+    }
+
+    func testLegacyDNATToTheWrongHost() throws {
+        let s = try legacy("chapter7-dnat").replacingOccurrences(of: "--to-destination 192.0.2.1", with: "--to-destination 192.0.2.2")
+        let run = try Grading.run("chapter7-dnat", solution: s)
+        assertFails(run, "router.dnat.203.0.113.254:54321", hintContains: dnatRule,
+                    observedContains: "router translates to 192.0.2.2 (`-A PREROUTING -d 203.0.113.254/32 -p tcp -m tcp --dport 54321 -j DNAT --to-destination 192.0.2.2`, in iptables-legacy), not to 192.0.2.1")
+    }
+
+    /// `-o gw+` matches gw-veth1: a rule with a wildcard is not taken for one on the wrong interface; what is wrong
+    /// with it (the address it translates to) is named instead.
+    func testAWildcardInterfaceIsNotTheWrongOne() throws {
+        let s = try withoutNAT("chapter7-snat") + "\nip netns exec router iptables-legacy -t nat -A POSTROUTING -o gw+ -j SNAT --to-source 203.0.113.253\n"
+        let run = try Grading.run("chapter7-snat", solution: s)
+        assertFails(run, "router.snat.lan", hintContains: masquerade,
+                    observedContains: "router translates to 203.0.113.253 (`-A POSTROUTING -o gw+ -j SNAT --to-source 203.0.113.253`, in iptables-legacy)")
+    }
+
+    /// MASQUERADE rules in both backends, both wrong: the failing check names the first and notes that both
+    /// backends hold NAT rules; in Japanese too.
+    func testNATRulesInBothBackendsAreNoted() throws {
+        let s = try withoutNAT("chapter7-snat") + """
+
+            ip netns exec router iptables-nft -t nat -A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE
+            ip netns exec router iptables-legacy -t nat -A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE
+            """
+        let run = try Grading.run("chapter7-snat", solution: s)
+        assertFails(run, "router.snat.lan", hintContains: masquerade, observedContains: "packets leaving gw-veth0")
+        let note = try XCTUnwrap(run.check("router.snat.lan")?.note)
+        XCTAssertTrue(note.contains("router holds NAT rules both in iptables-legacy and in nftables"), note)
+        XCTAssertTrue(note.contains("which iptables you run decides where a new rule goes"), note)
+        let ja = try Grading.run("chapter7-snat", solution: s, lang: "ja")
+        let jaNote = try XCTUnwrap(ja.check("router.snat.lan")?.note)
+        XCTAssertTrue(jaNote.contains("iptables-legacy と nftables"), jaNote)
+    }
 }

@@ -1,6 +1,7 @@
 import Addresses
 import Glibc
 import Kernel
+import Netfilter
 import NetlinkWire
 
 /// Follows a packet hop by hop through the learner's namespaces the way the kernel would route it (`ip route
@@ -41,7 +42,9 @@ struct PathWalk {
         }
     }
 
-    func walk(from start: World.Place, source: IPv4Address?, to destination: IPv4Address, leg: Leg) -> Outcome {
+    /// `transportProtocol`: the probe's ("icmp" for a ping), as the forward chains' rules may match on it.
+    func walk(from start: World.Place, source: IPv4Address?, to destination: IPv4Address, leg: Leg,
+              transportProtocol: String = "icmp") -> Outcome {
         var current = start
         var seen: Set<NetworkNamespace.Identity> = []
         var effectiveSource = source
@@ -86,13 +89,32 @@ struct PathWalk {
             case .failure: return .unknown
             default: break
             }
-            // It forwards: unless its filter table drops what it forwards (read with nft, once per router).
-            if case .success(let rules) = world.ruleset(next), let chain = rules.forwardDropChains.first {
-                return .blocked(.forwardDropped(namespace: next.label, chain: chain))
-            }
+            // It forwards: unless a forward chain drops the packet (its rules read from both backends, once per
+            // router). The packet as the router sees it: in by the link it was sent to, out by its route.
+            var out: String?
+            if case .success(.route(_, let oif?, _, _)) = world.lookup(next, to: destination) { out = next.snapshot.link(index: oif)?.name }
+            let packet = ForwardedPacket(source: effectiveSource, destination: destination,
+                                         inputInterface: next.snapshot.link(owning: nextHop)?.name, outputInterface: out,
+                                         transportProtocol: transportProtocol)
+            if let cause = Self.forwardDropCause(in: next, packet: packet, world: world) { return .blocked(cause) }
             current = next
         }
         return .unknown
+    }
+
+    /// What in `router`'s forward chains surely drops `packet` (a rule, or a policy no rule overrides), of either
+    /// backend, with the command that fixes it; nil when nothing surely does, or the ruleset could not be read.
+    static func forwardDropCause(in router: World.Place, packet: ForwardedPacket, world: World) -> Cause? {
+        guard case .success(let rules) = world.ruleset(router), let drop = rules.forwardDrop(of: packet) else { return nil }
+        switch drop {
+        case .policy(let chain):
+            return .forwardDropped(namespace: router.label, chain: chain.label, legacy: chain.backend == .legacy,
+                                   command: chain.acceptPolicyCommand)
+        case .rule(let rule, _):
+            let chain = rule.backend == .legacy ? "\(rule.table) \(rule.chain)" : "\(rule.family) \(rule.table) \(rule.chain)"
+            return .forwardRuleDropped(namespace: router.label, rule: rule.shown, chain: chain, legacy: rule.backend == .legacy,
+                                       command: rule.deleteCommand)
+        }
     }
 
     /// Whether a frame leaving `a` can reach `b` on layer 2: directly (the veth's other end), or through a
@@ -131,8 +153,11 @@ struct PathWalk {
     /// drops them (read only when a ping across the bridge failed).
     func bridgeFilter(_ bridge: Link, in place: World.Place) -> Cause? {
         guard case .success("1") = world.sysctl(place.label, "net.bridge.bridge-nf-call-iptables"),
-              case .success(let rules) = world.ruleset(place), let chain = rules.forwardDropChains.first else { return nil }
-        return .bridgeFiltered(namespace: place.label, bridge: bridge.name, chain: chain)
+              case .success(let rules) = world.ruleset(place),
+              // The IPv4 hooks are what br_netfilter calls: ip and inet chains, and iptables-legacy's.
+              let chain = rules.forwardDropPolicies.first(where: { $0.backend == .legacy || $0.family == "ip" || $0.family == "inet" })
+        else { return nil }
+        return .bridgeFiltered(namespace: place.label, bridge: bridge.name, chain: chain.label, command: chain.acceptPolicyCommand)
     }
 
     /// A down link, or a link whose peer is down.

@@ -241,7 +241,7 @@ extension SocketEntry {
     }
 }
 
-// MARK: nft
+// MARK: nft and iptables-legacy
 
 extension NATRule {
     var record: JSONValue {
@@ -253,7 +253,8 @@ extension NATRule {
         }
         return object([("family", .string(family)), ("table", .string(table)), ("chain", .string(chain)), ("hook", hook.json),
                        ("action", action), ("oif", outputInterface.json), ("iif", inputInterface.json), ("saddr", source.json),
-                       ("daddr", destination.json), ("proto", transportProtocol.json), ("dport", destinationPort.json), ("text", .string(text))])
+                       ("daddr", destination.json), ("proto", transportProtocol.json), ("dport", destinationPort.json), ("text", .string(text)),
+                       ("backend", .string(backend.rawValue))])
     }
     init(record r: RecordReader) throws {
         let a = r["action"]
@@ -268,7 +269,96 @@ extension NATRule {
                   action: action, outputInterface: try r["oif"].optionalString(), inputInterface: try r["iif"].optionalString(),
                   source: try r["saddr"].optionalPrefix(), destination: try r["daddr"].optionalPrefix(),
                   transportProtocol: try r["proto"].optionalString(), destinationPort: try r["dport"].optionalInt().map(UInt16.init),
-                  text: try r["text"].string())
+                  text: try r["text"].string(), backend: try Backend(record: r["backend"]))
+    }
+}
+
+extension Backend {
+    /// nft when not recorded (recordings from before legacy tables were read).
+    init(record r: RecordReader) throws {
+        guard !r.isNull else { self = .nft; return }
+        guard let b = Backend(rawValue: try r.string()) else { throw r.fail("\"nft\" or \"legacy\"") }
+        self = b
+    }
+}
+
+extension FilterRule {
+    var record: JSONValue {
+        let verdict: JSONValue
+        switch self.verdict {
+        case .accept: verdict = "accept"
+        case .drop: verdict = "drop"
+        case .reject: verdict = "reject"
+        case .return: verdict = "return"
+        case .continue: verdict = "continue"
+        case .jump(let c): verdict = object([("jump", .string(c))])
+        case .goto(let c): verdict = object([("goto", .string(c))])
+        case .other(let s): verdict = object([("other", .string(s))])
+        }
+        return object([("backend", .string(backend.rawValue)), ("family", .string(family)), ("table", .string(table)),
+                       ("chain", .string(chain)), ("conditions", .array(conditions.map(\.record))),
+                       ("unjudged", .array(unjudged.map { .string($0) })), ("verdict", verdict), ("handle", handle.json),
+                       ("text", .string(text)), ("words", .array(words.map { .string($0) }))])
+    }
+    init(record r: RecordReader) throws {
+        let v = r["verdict"]
+        let verdict: Verdict
+        switch v.value {
+        case "accept": verdict = .accept
+        case "drop": verdict = .drop
+        case "reject": verdict = .reject
+        case "return": verdict = .return
+        case "continue": verdict = .continue
+        default:
+            if let c = v.value.object?["jump"]?.string { verdict = .jump(c) }
+            else if let c = v.value.object?["goto"]?.string { verdict = .goto(c) }
+            else if let c = v.value.object?["other"]?.string { verdict = .other(c) }
+            else { throw v.fail("a verdict") }
+        }
+        self.init(backend: try Backend(record: r["backend"]), family: try r["family"].string(), table: try r["table"].string(),
+                  chain: try r["chain"].string(), conditions: try r["conditions"].array().map(Condition.init(record:)),
+                  unjudged: try r["unjudged"].array().map { try $0.string() }, verdict: verdict, handle: try r["handle"].optionalInt(),
+                  text: try r["text"].string(), words: try r["words"].array().map { try $0.string() })
+    }
+}
+
+extension FilterRule.Condition {
+    var record: JSONValue {
+        let (key, value): (String, JSONValue)
+        switch field {
+        case .source(let p): (key, value) = ("saddr", .string(p.cidr))
+        case .destination(let p): (key, value) = ("daddr", .string(p.cidr))
+        case .inputInterface(let i): (key, value) = ("iif", .string(i))
+        case .outputInterface(let o): (key, value) = ("oif", .string(o))
+        case .transportProtocol(let p): (key, value) = ("proto", .string(p))
+        case .notIPv4: (key, value) = ("not_ipv4", .bool(true))
+        }
+        return object([(key, value), ("negated", .bool(negated))])
+    }
+    init(record r: RecordReader) throws {
+        let field: Field
+        if !r["saddr"].isNull { field = .source(try r["saddr"].prefix()) }
+        else if !r["daddr"].isNull { field = .destination(try r["daddr"].prefix()) }
+        else if !r["iif"].isNull { field = .inputInterface(try r["iif"].string()) }
+        else if !r["oif"].isNull { field = .outputInterface(try r["oif"].string()) }
+        else if !r["proto"].isNull { field = .transportProtocol(try r["proto"].string()) }
+        else if !r["not_ipv4"].isNull { field = .notIPv4 }
+        else { throw r.fail("a filter condition") }
+        self.init(field, negated: try r["negated"].bool())
+    }
+}
+
+extension FilterChain {
+    var record: JSONValue {
+        object([("backend", .string(backend.rawValue)), ("family", .string(family)), ("table", .string(table)), ("name", .string(name)),
+                ("hook", hook.json), ("priority", int(priority)), ("policy", policy.json), ("rules", .array(rules.map(\.record))),
+                ("complete", .bool(complete))])
+    }
+    init(record r: RecordReader) throws {
+        self.init(backend: try Backend(record: r["backend"]), family: try r["family"].string(), table: try r["table"].string(),
+                  name: try r["name"].string(), hook: try r["hook"].optionalString(), priority: Int(try r["priority"].int()),
+                  policy: try r["policy"].optionalString(), rules: try r["rules"].array().map(FilterRule.init(record:)),
+                  complete: try r["complete"].bool())
     }
 }
 
@@ -277,14 +367,26 @@ extension Ruleset {
         object([("nat_rules", .array(natRules.map(\.record))),
                 ("unread", unread.map { object([("rules_read", int($0.rulesRead)), ("deadline", .bool($0.deadline)),
                                                  ("too_large", int($0.tooLarge)), ("at_limit", .bool($0.atLimit))]) }),
-                ("forward_drop_chains", .array(forwardDropChains.map { .string($0) }))])
+                ("filter_chains", .array(filterChains.map(\.record)))])
     }
     init(record r: RecordReader) throws {
         let u = r["unread"]
         self.init(natRules: try r["nat_rules"].array().map(NATRule.init(record:)),
                   unread: u.isNull ? nil : Unread(rulesRead: Int(try u["rules_read"].int()), deadline: try u["deadline"].bool(),
                                                   tooLarge: Int(try u["too_large"].int()), atLimit: try u["at_limit"].bool()),
-                  forwardDropChains: r["forward_drop_chains"].isNull ? [] : try r["forward_drop_chains"].array().map { try $0.string() })
+                  filterChains: try Self.filterChains(record: r))
+    }
+
+    /// The recorded chains; from a recording of before they were (only "forward_drop_chains", "family table
+    /// chain"), those base chains with policy drop and no rule.
+    static func filterChains(record r: RecordReader) throws -> [FilterChain] {
+        if !r["filter_chains"].isNull { return try r["filter_chains"].array().map(FilterChain.init(record:)) }
+        guard !r["forward_drop_chains"].isNull else { return [] }
+        return try r["forward_drop_chains"].array().map { c in
+            let words = try c.string().split(separator: " ", maxSplits: 2).map(String.init)
+            guard words.count == 3 else { throw c.fail("\"family table chain\"") }
+            return FilterChain(backend: .nft, family: words[0], table: words[1], name: words[2], hook: "forward", policy: "drop")
+        }
     }
 }
 

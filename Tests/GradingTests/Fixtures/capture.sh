@@ -24,6 +24,8 @@ router-pass|chapter3-router||
 router-no-forwarding|chapter3-router||ip netns exec router sysctl -qw net.ipv4.ip_forward=0
 router-no-route-back|chapter3-router||ip netns exec ns2 ip route del default
 router-wrong-gateway|chapter3-router||ip netns exec ns1 ip route replace default via 192.0.2.253
+router-forward-drop-rule|chapter3-router||ip netns exec router iptables-legacy -A FORWARD -s 192.0.2.0/24 -j DROP
+router-forward-drop-policy-nft|chapter3-router||ip netns exec router nft add table inet lab; ip netns exec router nft add chain inet lab labforward '{ type filter hook forward priority 0; policy drop; }'
 multi-router-pass|chapter3-multi-router||
 multi-router-missing-route|chapter3-multi-router||ip netns exec router1 ip route del 198.51.100.0/24
 ethernet-pass|chapter4-ethernet||
@@ -45,6 +47,7 @@ http-pass|chapter6-http||
 http-listing|chapter6-http|ip link set lo up; . Solutions/wait-for-port.sh; mkdir -p /run/site; touch /run/site/Index.html; python3 -m http.server -b 127.0.0.1 -d /run/site 80 >/dev/null 2>&1 & wait_for_port tcp 80|
 snat-pass|chapter7-snat||
 snat-wrong-interface|chapter7-snat||ip netns exec router iptables -t nat -F; ip netns exec router iptables -t nat -A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE
+snat-legacy-wrong-interface|chapter7-snat||ip netns exec router iptables -t nat -F; ip netns exec router iptables-legacy -t nat -A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE
 dnat-pass|chapter7-dnat||
 dnat-wrong-port|chapter7-dnat||ip netns exec router iptables -t nat -F PREROUTING; ip netns exec router iptables -t nat -A PREROUTING -p tcp --dport 54322 -d 203.0.113.254 -j DNAT --to-destination 192.0.2.1
 echo-pass|chapter8-echoserver||

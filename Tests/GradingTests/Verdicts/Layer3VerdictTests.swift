@@ -118,6 +118,23 @@ final class RouteVerdictTests: XCTestCase {
 }
 
 final class ReachabilityVerdictTests: XCTestCase {
+    /// A FORWARD rule (iptables-legacy's) and a drop policy (nft's, in a table of the learner's own) that keep
+    /// the router from forwarding the pings: each named with the command that fixes it.
+    func testForwardDropsAreNamedWithTheirFix() throws {
+        let (rule, unanswered) = try Replay.report("router-forward-drop-rule")
+        XCTAssertEqual(unanswered, [])
+        let (policy, _) = try Replay.report("router-forward-drop-policy-nft")
+        for (report, fix) in [(rule, "`ip netns exec router iptables -D FORWARD -s 192.0.2.0/24 -j DROP`"),
+                              (policy, "`ip netns exec router nft chain inet lab labforward '{ policy accept; }'`")] {
+            let failed = report.checks.filter { $0.status != .pass }
+            XCTAssertFalse(failed.isEmpty)
+            for c in failed {
+                XCTAssertEqual(c.status, .fail, c.id)
+                XCTAssertTrue(c.hint.contains(fix), "\(c.id): \(c.hint)")
+            }
+        }
+    }
+
     func testOneRouterTTL63() throws {
         let c = try Replay.check("router-pass", "ns1.ping.198.51.100.1")
         XCTAssertEqual(c.status, .pass)

@@ -18,6 +18,15 @@ final class NATVerdictTests: XCTestCase {
         XCTAssertTrue(c.hint.contains("gw-veth0") && c.hint.contains("gw-veth1"), c.hint)
     }
 
+    /// The rule at fault is iptables-legacy's: quoted as iptables-legacy-save prints it, and said to be there.
+    func testALegacyRuleIsNamedWithItsBackend() throws {
+        let c = try Replay.check("snat-legacy-wrong-interface", "router.snat.lan")
+        XCTAssertEqual(c.status, .fail)
+        XCTAssertTrue(c.observed.contains("router's iptables-legacy tables (`-A POSTROUTING -s 192.0.2.0/24 -o gw-veth0 -j MASQUERADE`)"), c.observed)
+        let ja = try Replay.check("snat-legacy-wrong-interface", "router.snat.lan", .ja)
+        XCTAssertTrue(ja.observed.contains("router の iptables-legacy の NAT ルール"), ja.observed)
+    }
+
     func testDestinationNAT() throws {
         XCTAssertEqual(try Replay.check("dnat-pass", "router.dnat.203.0.113.254:54321").status, .pass)
         let c = try Replay.check("dnat-wrong-port", "router.dnat.203.0.113.254:54321")

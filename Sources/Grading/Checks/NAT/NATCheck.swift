@@ -106,7 +106,9 @@ enum NATCheck {
         guard let inSyn = inside.first(where: isSyn), let inIP = inSyn.ipv4, let inTCP = inSyn.tcp else {
             let observed = Localized(id: "dnat.observed.notInside", ["outside": spec.outside.name, "from": outSynIP.source,
                                                                      "to": "\(spec.to).\(port)", "inside": spec.inside.name])
-            return fail(expected, observed: observed, cause: forwardingCause(spec, world: world) ?? ruleCause(spec, world: world), spec: spec, world: world)
+            let cause = forwardingCause(spec, world: world) ?? forwardDropCause(spec, source: outSynIP.source, world: world)
+                ?? ruleCause(spec, world: world)
+            return fail(expected, observed: observed, cause: cause, spec: spec, world: world)
         }
         let seen = Localized.join([Localized("\(spec.outside.name): \(outSynIP.source) > \(spec.to).\(port)"),
                                    Localized("\(spec.inside.name): \(inIP.source) > \(inIP.destination).\(inTCP.destinationPort)")], by: .sides)
@@ -140,10 +142,15 @@ enum NATCheck {
     static func fail(_ expected: Localized, observed: Localized, cause: Cause?, spec: NATSpec, world: World) -> Verdict {
         guard let cause else { return .fail(expected, observed: observed, hint: spec.hint ?? Layer2.watchHint) }
         var verdict = Verdict.fail(expected, cause: cause, observedPrefix: observed)
+        var notes: [Localized] = []
         // A rule at fault found among the rules read before the deadline: right, but maybe not the only one.
         if case .nat(.natDiagnosisCutShort) = cause {} else if let unread = world.rulesetRead(spec.router)?.unread {
-            verdict.note = cutShortNote(unread, router: spec.router)
+            notes.append(cutShortNote(unread, router: spec.router))
         }
+        if let ruleset = world.rulesetRead(spec.router), ruleset.natBackends.count > 1 {
+            notes.append(Localized(id: "nat.note.bothBackends", ["namespace": spec.router]))
+        }
+        if !notes.isEmpty { verdict.note = Localized.join(notes, by: .sentences) }
         return verdict
     }
 
@@ -158,7 +165,8 @@ enum NATCheck {
     static func notThrough(_ spec: NATSpec, observed: Localized, exercise: Exercise, world: World) -> Verdict {
         if let cause = forwardingCause(spec, world: world) { return .fail(NATCheck.expected(spec, original: nil), cause: cause, observedPrefix: observed) }
         let walk = PathWalk(world: world, exercise: exercise)
-        if let start = world.place(spec.from), case .blocked(let cause) = walk.walk(from: start, source: nil, to: spec.to, leg: .there) {
+        if let start = world.place(spec.from), case .blocked(let cause) = walk.walk(from: start, source: nil, to: spec.to, leg: .there,
+                                                                                 transportProtocol: spec.kind == .destination ? "tcp" : "icmp") {
             return .fail(expected(spec, original: nil), cause: cause, observedPrefix: observed)
         }
         return fail(expected(spec, original: nil), observed: observed, cause: ruleCause(spec, world: world), spec: spec, world: world)
@@ -167,6 +175,15 @@ enum NATCheck {
     static func forwardingCause(_ spec: NATSpec, world: World) -> Cause? {
         if case .success(let v) = world.sysctl(spec.router, "net.ipv4.ip_forward"), v != "1" { return .forwardingOff(namespace: spec.router) }
         return nil
+    }
+
+    /// A SYN translated by destination NAT that did not reach the inside: a forward chain that drops it (the
+    /// forward hook sees it after the translation, to `translated`).
+    static func forwardDropCause(_ spec: NATSpec, source: IPv4Address, world: World) -> Cause? {
+        guard let place = world.place(spec.router) else { return nil }
+        let packet = ForwardedPacket(source: source, destination: spec.translated, inputInterface: routerLink(facing: source, in: place),
+                                     outputInterface: routerLink(facing: spec.translated, in: place), transportProtocol: "tcp")
+        return PathWalk.forwardDropCause(in: place, packet: packet, world: world)
     }
 
     /// Reads the router's ruleset and names what keeps the probe from being translated.
@@ -185,48 +202,57 @@ enum NATCheck {
             let outside = routerLink(facing: spec.to, in: place)
             for rule in rules {
                 if let hook = rule.hook, hook != "postrouting" {
-                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "POSTROUTING", command: spec.command)
+                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "POSTROUTING", command: spec.command,
+                                          legacy: rule.legacy)
                 }
-                if let out = rule.outputInterface, let outside, out != outside {
-                    return .natWrongInterface(namespace: ns, rule: rule.shown, found: out, expected: outside, command: spec.command)
+                if let out = rule.outputInterface, let outside, !FilterRule.interface(out, matches: outside) {
+                    return .natWrongInterface(namespace: ns, rule: rule.shown, found: out, expected: outside, command: spec.command,
+                                              legacy: rule.legacy)
                 }
                 if let src = rule.source, let original = insideAddress(spec, world: world), !src.contains(original) {
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        id: "nat.mismatch.source", ["source": src.cidr, "address": original]), command: spec.command)
+                        id: "nat.mismatch.source", ["source": src.cidr, "address": original]), command: spec.command, legacy: rule.legacy)
                 }
                 if case .snat(let to?) = rule.action, to != spec.translated {
-                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: "\(to)", expected: "\(spec.translated)", command: spec.command)
+                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: "\(to)", expected: "\(spec.translated)", command: spec.command,
+                                           legacy: rule.legacy)
                 }
             }
             if let translatedTo {
-                return .natWrongTarget(namespace: ns, rule: rules.first?.shown, found: translatedTo, expected: "\(spec.translated)", command: spec.command)
+                return .natWrongTarget(namespace: ns, rule: rules.first?.shown, found: translatedTo, expected: "\(spec.translated)",
+                                       command: spec.command, legacy: rules.first?.legacy ?? false)
             }
-            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command)
+            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command,
+                                              legacy: rules.allSatisfy(\.legacy))
         case .destination:
             let rules = ruleset.natRules.filter { if case .dnat = $0.action { return true }; return false }
             guard !rules.isEmpty else { return cutShort ?? .natMissing(namespace: ns, kind: "dnat", command: spec.command) }
             for rule in rules {
                 if let hook = rule.hook, hook != "prerouting" {
-                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "PREROUTING", command: spec.command)
+                    return .natWrongChain(namespace: ns, rule: rule.shown, found: rule.chain, expected: "PREROUTING", command: spec.command,
+                                          legacy: rule.legacy)
                 }
                 if let dst = rule.destination, !dst.contains(spec.to) {
                     let d = dst.length == 32 ? dst.address.description : dst.cidr
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        id: "nat.mismatch.destination", ["found": d, "expected": spec.to]), command: spec.command)
+                        id: "nat.mismatch.destination", ["found": d, "expected": spec.to]), command: spec.command, legacy: rule.legacy)
                 }
                 if let port = rule.destinationPort, let want = spec.port, port != want {
                     return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(
-                        id: "nat.mismatch.port", ["found": port, "expected": want]), command: spec.command)
+                        id: "nat.mismatch.port", ["found": port, "expected": want]), command: spec.command, legacy: rule.legacy)
                 }
                 if rule.transportProtocol == "udp" {
-                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(id: "nat.mismatch.udp"), command: spec.command)
+                    return .natWrongMatch(namespace: ns, rule: rule.shown, what: Localized(id: "nat.mismatch.udp"), command: spec.command,
+                                          legacy: rule.legacy)
                 }
                 if case .dnat(let to?, let port) = rule.action, to != spec.translated || (port != nil && port != spec.port) {
                     let found = "\(to)" + (port.map { ":\($0)" } ?? "")
-                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: found, expected: "\(spec.translated)", command: spec.command)
+                    return .natWrongTarget(namespace: ns, rule: rule.shown, found: found, expected: "\(spec.translated)", command: spec.command,
+                                           legacy: rule.legacy)
                 }
             }
-            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command)
+            return cutShort ?? .natNotApplied(namespace: ns, rules: rules.map(\.shown), command: spec.command,
+                                              legacy: rules.allSatisfy(\.legacy))
         }
     }
 
@@ -240,4 +266,9 @@ enum NATCheck {
         guard let p = world.place(spec.from), case .success(.route(_, _, let src, _)) = world.lookup(p, to: spec.to) else { return nil }
         return src
     }
+}
+
+extension NATRule {
+    /// The rule is in iptables-legacy's tables (its hints say so).
+    var legacy: Bool { backend == .legacy }
 }
