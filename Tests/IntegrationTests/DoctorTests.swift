@@ -59,6 +59,33 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(f.fix?.contains("`sudo ip netns exec router iptables -P FORWARD ACCEPT`"), true, f.fix ?? "")
     }
 
+    /// iptables-legacy's FORWARD policy (Ubuntu 20.04's default backend), which nft does not list.
+    func testLegacyForwardDropInARouterIsAProblem() throws {
+        let (status, findings) = try doctor("bash -e Solutions/chapter3-router.sh\nip netns exec router iptables-legacy -P FORWARD DROP", "chapter3-router")
+        XCTAssertEqual(status, 1)
+        let f = try finding("forward.router", in: findings)
+        XCTAssertEqual(f.status, "problem")
+        XCTAssertTrue(f.observed.contains("filter FORWARD"), f.observed)
+    }
+
+    /// NAT rules in both backends: both apply; worth knowing, with the commands that show each.
+    func testNATInBothBackendsIsAWarning() throws {
+        let setup = """
+            bash -e Solutions/chapter7-snat.sh
+            ip netns exec router iptables-legacy -t nat -A POSTROUTING -s 192.0.2.0/24 -o gw-veth1 -j MASQUERADE
+            ip netns exec router iptables -A FORWARD -s 10.9.9.0/24 -j DROP
+            """
+        let (status, findings) = try doctor(setup, "chapter7-snat")
+        XCTAssertEqual(status, 0, "\(findings.filter { $0.status == "problem" }.map(\.id))")
+        let nat = try finding("nat.router", in: findings)
+        XCTAssertEqual(nat.status, "warning")
+        XCTAssertTrue(nat.observed.contains("both iptables-legacy and nftables"), nat.observed)
+        XCTAssertEqual(nat.fix?.contains("`sudo ip netns exec router iptables-legacy-save -t nat`"), true, nat.fix ?? "")
+        let rules = try finding("forwardRules.router", in: findings)
+        XCTAssertEqual(rules.status, "warning")
+        XCTAssertTrue(rules.observed.contains("10.9.9.0/24"), rules.observed)
+    }
+
     /// Docker's and ufw's FORWARD policy on the host itself: the book's namespaces have their own filters, so it is
     /// worth knowing, not a problem — until a bridge in the root namespace hands its frames to it (br_netfilter).
     func testHostForwardDropAloneIsAWarning() throws {

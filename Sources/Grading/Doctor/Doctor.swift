@@ -1,5 +1,6 @@
 import Addresses
 import Localization
+import SafeText
 
 /// `netcheck doctor`: what on the learner's machine, not in their commands, gets in the way of the book's
 /// exercises (issue 15) — each a line with what was looked at, what was seen and the command that fixes it.
@@ -148,6 +149,19 @@ public enum Doctor {
             } else if bridged {
                 out.append(Finding(id: "bridge.\(n.label)", status: .ok, subject: t("doctor.bridge.subject", ["namespace": n.label]),
                                    observed: t("doctor.bridge.accepting", ["namespace": n.label, "bridges": Localized.list(n.bridges)])))
+            }
+            if !n.forwardDropRules.isEmpty && (forwards || bridged) {
+                let shown = n.forwardDropRules.prefix(3).map { TerminalText.oneLine($0, limit: 160) }
+                out.append(Finding(id: "forwardRules.\(n.label)", status: .warning, subject: t("doctor.forward.subject", ["namespace": n.label]),
+                                   observed: t("doctor.forwardRules.observed", ["rules": Localized.list(Array(shown)), "count": n.forwardDropRules.count]),
+                                   fix: t("doctor.forwardRules.fix", ["command": "sudo netcheck " + (exercise?.id ?? "EXERCISE"),
+                                                                     "list": exec + "iptables -S FORWARD"])))
+            }
+            if n.natBackends.count > 1 {
+                out.append(Finding(id: "nat.\(n.label)", status: .warning, subject: t("doctor.nat.subject", ["namespace": n.label]),
+                                   observed: t("doctor.nat.both"),
+                                   fix: t("doctor.nat.fix", ["legacy": exec + "iptables-legacy-save -t nat", "nft": exec + "nft list table ip nat",
+                                                            "version": "iptables -V"])))
             }
             if n.rpFilterAll == "1" || n.rpFilterDefault == "1" {
                 out.append(Finding(id: "rp_filter.\(n.label)", status: .warning, subject: t("doctor.rpFilter.subject", ["namespace": n.label]),

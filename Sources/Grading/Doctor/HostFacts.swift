@@ -47,8 +47,11 @@ public struct HostFacts: Sendable {
         public var bridges: [String] = []
         /// Chains on the forward hook that drop by policy, as `Ruleset.forwardDropChains` names them.
         public var forwardDropChains: [String] = []
-        /// Whether its nft ruleset holds NAT rules (iptables-nft's among them).
-        public var natRules: Int = 0
+        /// The backends that hold its NAT rules (`nft`, which iptables-nft writes to, and `legacy`).
+        public var natBackends: [String] = []
+        /// Its forward chains' rules that drop or reject, as their backend lists them (`-A FORWARD -j DROP`), with
+        /// the backend: which packets they catch is for the path walk of a failing ping to judge.
+        public var forwardDropRules: [String] = []
         /// Veths whose other end is in a namespace of another name: (this end, the namespace of the other, its name).
         public var vethPeers: [(link: String, peerNamespace: String, peer: String)] = []
 
@@ -57,7 +60,8 @@ public struct HostFacts: Sendable {
         public static func == (a: Namespace, b: Namespace) -> Bool {
             a.name == b.name && a.unreadable == b.unreadable && a.ipForward == b.ipForward && a.rpFilterAll == b.rpFilterAll
                 && a.rpFilterDefault == b.rpFilterDefault && a.bridgeNfCallIptables == b.bridgeNfCallIptables
-                && a.bridges == b.bridges && a.forwardDropChains == b.forwardDropChains && a.natRules == b.natRules
+                && a.bridges == b.bridges && a.forwardDropChains == b.forwardDropChains && a.natBackends == b.natBackends
+                && a.forwardDropRules == b.forwardDropRules
                 && a.vethPeers.map { "\($0.link) \($0.peerNamespace) \($0.peer)" } == b.vethPeers.map { "\($0.link) \($0.peerNamespace) \($0.peer)" }
         }
     }
@@ -116,9 +120,11 @@ extension HostFacts {
             guard let peer = VethPairCheck.actualPeer(of: link, in: place, world: world), peer.place.identity != place.identity else { continue }
             n.vethPeers.append((link.name, peer.place.label, peer.link.name))
         }
-        if FileManagerless.executable(Ruleset.nftPath), let rules = try? Ruleset.read(in: ns, until: deadline) {
+        // Both backends: nft's listing and iptables-legacy-save, whichever is installed.
+        if let rules = try? Ruleset.read(in: ns, until: deadline) {
             n.forwardDropChains = rules.forwardDropChains
-            n.natRules = rules.natRules.count
+            n.natBackends = rules.natBackends.map(\.rawValue)
+            n.forwardDropRules = rules.forwardDropRules.map { ($0.backend == .legacy ? "iptables-legacy: " : "") + $0.shown }
         }
         return n
     }
