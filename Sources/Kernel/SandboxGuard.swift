@@ -168,7 +168,8 @@ public struct ProcessLimit: Sendable {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 1024)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        return String(cString: buffer).split(separator: "\n").first.map(String.init) ?? ""
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
     }
 
     static func write(_ text: String, to path: String) throws {
