@@ -329,7 +329,10 @@ struct Replay: Sendable {
         // The host's files read-only but the learner's folder, and a limit on processes: a submission that misbehaves
         // (`rm -rf` of the wrong folder, a fork bomb) acts inside the sandbox only.
         let argv = [netcheck, "sandbox", "--pid", "--time-limit", String(timeLimit), "--read-only-host", "--writable", dir,
-                    "--max-processes", String(Self.processLimit), "--", "/bin/bash", "-c", outer]
+                    "--max-processes", String(Self.processLimit), "--",
+                    // A /proc of the replay's own PID namespace (in a mount namespace of its own: the sandbox's process,
+                    // outside, keeps the host's): `ps`, `pkill dnsmasq` and `killall nc` see the learner's processes.
+                    "unshare", "--mount", "--mount-proc", "/bin/bash", "-c", outer]
         let options = Subprocess.Options(stdin: .null, stdout: .null, stderr: .capture,
                                          environment: Subprocess.environment(adding: ["NETCHECK": netcheck]))
         // The sandbox keeps the time limit itself; this is only in case it does not end (30 s to clean up).

@@ -250,8 +250,24 @@ final class GradeTests: XCTestCase {
             ip link del eth0
             """.appending("\n" + solution).write(to: vandal, atomically: true, encoding: .utf8)
         try "#!/bin/bash\nip netns add ns1\nbomb() { bomb | bomb & }; bomb\n".write(to: bomber, atomically: true, encoding: .utf8)
+        // `pkill` and `ps`, as a learner stops a server: they see the replay's processes only, by their own PIDs.
+        let killer = dir.appendingPathComponent("killer.sh")
+        try (solution + "\nsleep 300 &\npkill -x sleep && echo killed-own-sleep\nps -e -o comm= | sort -u > \(dir.path)/out/killer/ps.txt\n")
+            .write(to: killer, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
-        let r = try netcheck(["grade", "chapter3-router", vandal.path, bomber.path, "--out", out.path, "--time-limit", "8", "--jobs", "2"])
+        let hostSleep = Process()
+        hostSleep.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        hostSleep.arguments = ["300"]
+        try hostSleep.run()
+        defer { hostSleep.terminate(); hostSleep.waitUntilExit() }
+        let r = try netcheck(["grade", "chapter3-router", vandal.path, bomber.path, killer.path, "--out", out.path, "--time-limit", "8", "--jobs", "2"])
+        XCTAssertTrue(hostSleep.isRunning, "the learner's pkill reached a process of the host")
+        XCTAssertTrue(r.stdout.contains("killer  passed"), r.stdout)
+        XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("killer/output.log"), encoding: .utf8).contains("killed-own-sleep"))
+        let seen = try String(contentsOf: out.appendingPathComponent("killer/ps.txt"), encoding: .utf8)
+        // The host's kernel threads (kthreadd, ksoftirqd/0) are in every host /proc; the replay's own has none.
+        XCTAssertFalse(seen.contains("kthreadd"), "ps in the replay lists host processes: \(seen)")
+        XCTAssertTrue(seen.contains("bash"), seen)
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("vandal  passed"), r.stdout)
         // The bomb's forks fail at the process limit; the check then grades what the script made (or, should the bomb
