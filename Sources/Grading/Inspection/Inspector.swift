@@ -2,6 +2,7 @@ import Addresses
 import Glibc
 import Kernel
 import Netfilter
+import Localization
 import NetlinkWire
 
 /// Where the inventory of a run comes from: the one interface through which netcheck reads the learner's
@@ -35,6 +36,9 @@ public protocol Inspector: AnyObject {
     /// The IPv4 `nameserver` lines of /etc/resolv.conf where netcheck runs (the machine's, which dhclient-script
     /// rewrites when a DHCP server also offers DNS): empty when it cannot be read.
     func hostNameservers() -> [IPv4Address]
+    /// Which netcat `nc` is where netcheck runs (`HostFacts.netcatVariant`: "openbsd", "traditional", "ncat",
+    /// "busybox"); "none" when there is no nc on PATH, nil when it cannot be told.
+    func hostNetcat() -> String?
 }
 
 /// The kernel, asked as `ip` asks it: every answer read when first asked for, never written.
@@ -105,6 +109,11 @@ public final class LiveInspector: Inspector {
     public func hostNameservers() -> [IPv4Address] {
         guard let text = try? Files.read(Self.resolvConf) else { return [] }
         return Self.nameservers(text)
+    }
+
+    public func hostNetcat() -> String? {
+        let tool = HostFacts.findTool("nc", path: TextFile.environment["PATH"])
+        return tool.path == nil ? "none" : tool.variant
     }
 
     static let resolvConf = "/etc/resolv.conf"

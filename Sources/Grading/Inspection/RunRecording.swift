@@ -61,6 +61,7 @@ enum InspectorQuestion {
     static func udp(_ place: World.Place) -> String { "udp \(place.label)" }
     static func ruleset(_ place: World.Place) -> String { "ruleset \(place.label)" }
     static let nameservers = "nameservers"
+    static let netcat = "netcat"
 }
 
 /// Asks another inspector and writes down every answer.
@@ -110,6 +111,9 @@ public final class RecordingInspector: Inspector {
     }
     public func hostNameservers() -> [IPv4Address] {
         keep(InspectorQuestion.nameservers, inner.hostNameservers()) { .array($0.map { .string($0.description) }) }
+    }
+    public func hostNetcat() -> String? {
+        keep(InspectorQuestion.netcat, inner.hostNetcat()) { $0.map { .string($0) } ?? .null }
     }
 }
 
@@ -175,6 +179,9 @@ public final class RecordedInspector: Inspector {
             guard let a = IPv4Address(try r.string()) else { throw r.fail("an IPv4 address") }
             return a
         } }, otherwise: [])
+    }
+    public func hostNetcat() -> String? {
+        answer(InspectorQuestion.netcat, { try $0.optionalString() }, otherwise: nil)
     }
 }
 

@@ -163,6 +163,15 @@ public final class World {
         return extras
     }
 
+    private var netcat: String??
+    /// Which netcat the machine's `nc` is (`Inspector.hostNetcat`), read once.
+    public var hostNetcat: String? {
+        if let netcat { return netcat }
+        let read = inspector.hostNetcat()
+        netcat = .some(read)
+        return read
+    }
+
     private var nameservers: [IPv4Address]?
     /// The nameservers of the machine's /etc/resolv.conf (`Inspector.hostNameservers`), read once.
     public var hostNameservers: [IPv4Address] {

@@ -28,7 +28,17 @@ enum ServiceChecks {
         let onPort = state.onPort
         return .fail(expected, observed: onPort.isEmpty ? Localized(id: "service.bound.observed.nothing", ["port": spec.port])
                                                         : Localized.list(onPort.map(describe)),
-                     hint: boundHint(state))
+                     hint: Localized.join([boundHint(state), netcatHint(spec, onPort: onPort, world: world)], by: .sentences))
+    }
+
+    /// Nothing on the port of a server the book starts with `nc`, and this machine's nc is not netcat-openbsd (which
+    /// the book chooses with `update-alternatives --config nc`): its `nc -ulnv` fails on its options, or listens
+    /// elsewhere. Said after the hint: the learner's command may have printed "invalid option".
+    static func netcatHint(_ spec: ServiceSpec, onPort: [SocketEntry], world: World) -> Localized {
+        guard onPort.isEmpty, let command = spec.command, command.hasPrefix("nc "),
+              let variant = world.hostNetcat, variant != "openbsd" else { return .empty }
+        return Localized(id: "service.bound.hint.netcat", ["variant": variant, "command": "sudo update-alternatives --config nc",
+                                                          "install": "sudo apt install netcat-openbsd"])
     }
 
     static func describe(_ s: SocketEntry) -> String {
