@@ -183,6 +183,31 @@ final class HostTrapTests: XCTestCase {
             XCTAssertFalse(ping.hint.contains("FORWARD") || ping.observed.contains("FORWARD"), "\(ping.id): \(ping.observed) \(ping.hint)")
         }
     }
+
+    /// `nc` is netcat-traditional: the book's `nc -ulnv` fails on its options, nothing listens, and the hint says which
+    /// nc this is and how the book chooses netcat-openbsd. With netcat-openbsd the hint says nothing of it.
+    func testAnotherNetcatIsNamedWhenNothingListens() throws {
+        func hint(path: String) throws -> String {
+            let r = try ScriptSandbox.run("""
+                ip link set lo up
+                mkdir -p /run/fake-nc
+                printf '#!/bin/sh\\necho "nc: invalid option -- u" >&2; exit 1\\n' > /run/fake-nc/nc.traditional
+                chmod +x /run/fake-nc/nc.traditional
+                ln -s /run/fake-nc/nc.traditional /run/fake-nc/nc
+                set +e
+                PATH=\(path) "$NETCHECK" check chapter5-udp --format json
+                true
+                """)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try XCTUnwrap(try Report(jsonText: r.stdout).checks.first { $0.id == "root.udp.54321.bound" }).hint
+        }
+        let traditional = try hint(path: "/run/fake-nc:$PATH")
+        XCTAssertTrue(traditional.contains("netcat traditional"), traditional)
+        XCTAssertTrue(traditional.contains("`sudo update-alternatives --config nc`"), traditional)
+        XCTAssertTrue(traditional.contains("`nc -ulnv 127.0.0.1 54321`"), traditional)
+        let openbsd = try hint(path: "$PATH")
+        XCTAssertFalse(openbsd.contains("update-alternatives"), openbsd)
+    }
 }
 
 /// Chapter 7 written with iptables-legacy (Ubuntu 20.04's iptables): graded exactly as with iptables-nft, and a
@@ -241,30 +266,5 @@ final class LegacyNATTests: XCTestCase {
         let ja = try Grading.run("chapter7-snat", solution: s, lang: "ja")
         let jaNote = try XCTUnwrap(ja.check("router.snat.lan")?.note)
         XCTAssertTrue(jaNote.contains("iptables-legacy と nftables"), jaNote)
-    }
-
-    /// `nc` is netcat-traditional: the book's `nc -ulnv` fails on its options, nothing listens, and the hint says which
-    /// nc this is and how the book chooses netcat-openbsd. With netcat-openbsd the hint says nothing of it.
-    func testAnotherNetcatIsNamedWhenNothingListens() throws {
-        func hint(path: String) throws -> String {
-            let r = try ScriptSandbox.run("""
-                ip link set lo up
-                mkdir -p /run/fake-nc
-                printf '#!/bin/sh\\necho "nc: invalid option -- u" >&2; exit 1\\n' > /run/fake-nc/nc.traditional
-                chmod +x /run/fake-nc/nc.traditional
-                ln -s /run/fake-nc/nc.traditional /run/fake-nc/nc
-                set +e
-                PATH=\(path) "$NETCHECK" check chapter5-udp --format json
-                true
-                """)
-            XCTAssertEqual(r.status, 0, r.stderr)
-            return try XCTUnwrap(try Report(jsonText: r.stdout).checks.first { $0.id == "root.udp.54321.bound" }).hint
-        }
-        let traditional = try hint(path: "/run/fake-nc:$PATH")
-        XCTAssertTrue(traditional.contains("netcat traditional"), traditional)
-        XCTAssertTrue(traditional.contains("`sudo update-alternatives --config nc`"), traditional)
-        XCTAssertTrue(traditional.contains("`nc -ulnv 127.0.0.1 54321`"), traditional)
-        let openbsd = try hint(path: "$PATH")
-        XCTAssertFalse(openbsd.contains("update-alternatives"), openbsd)
     }
 }
