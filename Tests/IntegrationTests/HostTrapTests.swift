@@ -184,6 +184,33 @@ final class HostTrapTests: XCTestCase {
         }
     }
 
+    /// Docker's FORWARD chain as it leaves a host (user chains, conntrack and docker0 rules before the drop policy): the
+    /// rules cannot match a frame bridged by br0, so the policy is what drops it, and is named.
+    func testDockersForwardChainBehindTheRootBridgeIsNamed() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/sys/net/bridge/bridge-nf-call-iptables") else {
+            let report = try report("chapter4-bridge", trap: "iptables -P FORWARD DROP")
+            XCTAssertTrue(report.passed, "without br_netfilter bridged frames never meet iptables")
+            return
+        }
+        let report = try report("chapter4-bridge", trap: """
+            iptables -N DOCKER-USER; iptables -A DOCKER-USER -j RETURN; iptables -N DOCKER
+            iptables -P FORWARD DROP
+            iptables -A FORWARD -j DOCKER-USER
+            iptables -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            iptables -A FORWARD -o docker0 -j DOCKER
+            iptables -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+            """)
+        let failed = report.checks.filter { $0.id.contains(".ping.") && $0.status != .pass }
+        XCTAssertFalse(failed.isEmpty)
+        for ping in failed {
+            XCTAssertTrue(ping.observed.contains("br0 in root hands the frames it bridges to iptables"), "\(ping.id): \(ping.observed)")
+            XCTAssertTrue(ping.hint.contains("`iptables -P FORWARD ACCEPT`"), "\(ping.id): \(ping.hint)")
+        }
+        // A rule that accepts the bridge's frames overrides the policy: nothing is blamed, and the pings pass.
+        let accepted = try self.report("chapter4-bridge", trap: "iptables -P FORWARD DROP; iptables -A FORWARD -i br0 -o br0 -j ACCEPT")
+        XCTAssertTrue(accepted.passed, "\(accepted.checks.filter { $0.status != .pass }.map { "\($0.id): \($0.hint)" })")
+    }
+
     /// `nc` is netcat-traditional: the book's `nc -ulnv` fails on its options, nothing listens, and the hint says which
     /// nc this is and how the book chooses netcat-openbsd. With netcat-openbsd the hint says nothing of it.
     func testAnotherNetcatIsNamedWhenNothingListens() throws {
