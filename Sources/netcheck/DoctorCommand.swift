@@ -30,8 +30,10 @@ struct DoctorCommand: ParsableCommand, SpeaksLanguage {
         let catalog = try? exercises.catalog()
         var asked: Exercise?
         if let exercise { asked = load(exercise, from: exercises) }
+        // Every exercise's namespaces, to say where a leftover comes from; one that does not load is left out.
         let all: [(id: String, namespaces: [String])] = ((try? catalog?.ids()) ?? []).compactMap { id in
-            (try? catalog?.load(id)).flatMap { $0.map { (id, $0.namespaces) } }
+            guard let loaded = try? catalog?.load(id) else { return nil }
+            return (id, loaded.namespaces)
         }
         FileLimit.raise()
         let privileged = Preflight.problem() == nil

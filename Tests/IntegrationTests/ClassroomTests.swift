@@ -103,15 +103,21 @@ final class ClassroomTests: XCTestCase {
 
     func totalScore(_ o: JSONObject) -> Double { (o["tests"]?.array ?? []).compactMap { $0.object?["score"]?.number }.reduce(0, +) }
 
+    /// grade.sh on `script` as the learner's submission.sh: it ends with 0 whatever the learner did, and hands the
+    /// reporter its result; with the learner's report.
+    func classroom(_ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> (result: JSONObject, report: Report) {
+        let graded = try grade(script, named: "submission.sh")
+        XCTAssertEqual(graded.status, 0, graded.log, file: file, line: line)
+        let report = try Report(jsonText: String(contentsOf: graded.out.appendingPathComponent("submission/report.json"), encoding: .utf8))
+        return (try result(graded.output), report)
+    }
+
     func testGradeShGivesThePointsOfAPassAndOfAFailure() throws {
         let solution = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("Solutions/chapter3-router.sh"), encoding: .utf8)
         let withoutForwarding = solution.components(separatedBy: "\n").filter { !$0.contains("ip_forward=1") }.joined(separator: "\n")
         XCTAssertNotEqual(withoutForwarding, solution)
 
-        let passing = try grade(solution, named: "submission.sh")
-        XCTAssertEqual(passing.status, 0, passing.log)
-        let pass = try result(passing.output)
-        let passReport = try Report(jsonText: String(contentsOf: passing.out.appendingPathComponent("submission/report.json"), encoding: .utf8))
+        let (pass, passReport) = try classroom(solution)
         XCTAssertTrue(passReport.passed)
         XCTAssertEqual(pass["status"], "pass")
         XCTAssertEqual(totalScore(pass), passReport.score)
@@ -119,10 +125,7 @@ final class ClassroomTests: XCTestCase {
         XCTAssertEqual(pass["tests"]?.array?.count, passReport.checks.count)
 
         // The learner failed: still status 0, so that the reporter runs and gives the points (and fails the job).
-        let failing = try grade(withoutForwarding, named: "submission.sh")
-        XCTAssertEqual(failing.status, 0, failing.log)
-        let fail = try result(failing.output)
-        let failReport = try Report(jsonText: String(contentsOf: failing.out.appendingPathComponent("submission/report.json"), encoding: .utf8))
+        let (fail, failReport) = try classroom(withoutForwarding)
         XCTAssertFalse(failReport.passed)
         XCTAssertEqual(fail["status"], "fail")
         XCTAssertEqual(totalScore(fail), failReport.score)

@@ -2,6 +2,15 @@ import Foundation
 import TestSupport
 import XCTest
 
+/// Setup lines that make /run/fake-nc/nc a netcat-traditional (by the name update-alternatives gives it), which
+/// answers the book's options as netcat-traditional does: put /run/fake-nc first on PATH.
+let fakeTraditionalNetcat = """
+    mkdir -p /run/fake-nc
+    printf '#!/bin/sh\\necho "nc: invalid option -- u" >&2; exit 1\\n' > /run/fake-nc/nc.traditional
+    chmod +x /run/fake-nc/nc.traditional
+    ln -s /run/fake-nc/nc.traditional /run/fake-nc/nc
+    """
+
 /// `netcheck doctor` (issue 15) on a clean sandbox and on each trap of a real host, built in the sandbox: the trap is
 /// listed as a problem with its fix, and the exit status says whether anything stops the book's exercises.
 final class DoctorTests: XCTestCase {
@@ -32,6 +41,17 @@ final class DoctorTests: XCTestCase {
         try XCTUnwrap(findings.first { $0.id == id }, "\(id) not in \(findings.map(\.id))", file: file, line: line)
     }
 
+    /// The run says something stops the exercises (exit 1), and `id` is a problem whose observed text holds each of
+    /// `observed` and whose fix holds `fix`.
+    func assertProblem(_ run: (status: Int32, findings: [Finding]), _ id: String, observed: [String] = [], fix: String? = nil,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(run.status, 1, file: file, line: line)
+        let f = try finding(id, in: run.findings, file: file, line: line)
+        XCTAssertEqual(f.status, "problem", file: file, line: line)
+        for part in observed { XCTAssertTrue(f.observed.contains(part), "\(part) not in \(f.observed)", file: file, line: line) }
+        if let fix { XCTAssertEqual(f.fix?.contains(fix), true, f.fix ?? "", file: file, line: line) }
+    }
+
     func testCleanSandboxPasses() throws {
         let (status, findings) = try doctor()
         XCTAssertEqual(status, 0, "\(findings.filter { $0.status != "ok" }.map { "\($0.id): \($0.observed)" })")
@@ -51,21 +71,14 @@ final class DoctorTests: XCTestCase {
     }
 
     func testForwardDropInARouterIsAProblem() throws {
-        let (status, findings) = try doctor("bash -e Solutions/chapter3-router.sh\nip netns exec router iptables -P FORWARD DROP", "chapter3-router")
-        XCTAssertEqual(status, 1)
-        let f = try finding("forward.router", in: findings)
-        XCTAssertEqual(f.status, "problem")
-        XCTAssertTrue(f.observed.contains("ip filter FORWARD"), f.observed)
-        XCTAssertEqual(f.fix?.contains("`sudo ip netns exec router iptables -P FORWARD ACCEPT`"), true, f.fix ?? "")
+        try assertProblem(try doctor("bash -e Solutions/chapter3-router.sh\nip netns exec router iptables -P FORWARD DROP", "chapter3-router"),
+                          "forward.router", observed: ["ip filter FORWARD"], fix: "`sudo ip netns exec router iptables -P FORWARD ACCEPT`")
     }
 
     /// iptables-legacy's FORWARD policy (Ubuntu 20.04's default backend), which nft does not list.
     func testLegacyForwardDropInARouterIsAProblem() throws {
-        let (status, findings) = try doctor("bash -e Solutions/chapter3-router.sh\nip netns exec router iptables-legacy -P FORWARD DROP", "chapter3-router")
-        XCTAssertEqual(status, 1)
-        let f = try finding("forward.router", in: findings)
-        XCTAssertEqual(f.status, "problem")
-        XCTAssertTrue(f.observed.contains("filter FORWARD"), f.observed)
+        try assertProblem(try doctor("bash -e Solutions/chapter3-router.sh\nip netns exec router iptables-legacy -P FORWARD DROP", "chapter3-router"),
+                          "forward.router", observed: ["filter FORWARD"])
     }
 
     /// NAT rules in both backends: both apply; worth knowing, with the commands that show each.
@@ -95,13 +108,11 @@ final class DoctorTests: XCTestCase {
     }
 
     func testRootBridgeBehindForwardDropIsAProblemWithBrNetfilter() throws {
-        let (status, findings) = try doctor("bash -e Solutions/chapter4-bridge.sh\niptables -P FORWARD DROP", "chapter4-bridge")
+        let run = try doctor("bash -e Solutions/chapter4-bridge.sh\niptables -P FORWARD DROP", "chapter4-bridge")
+        let findings = run.findings
         if FileManager.default.fileExists(atPath: "/proc/sys/net/bridge/bridge-nf-call-iptables") {
-            XCTAssertEqual(status, 1)
-            let f = try finding("forward.root", in: findings)
-            XCTAssertEqual(f.status, "problem")
-            XCTAssertTrue(f.observed.contains("br0") && f.observed.contains("bridge-nf-call-iptables = 1"), f.observed)
-            XCTAssertEqual(f.fix?.contains("`sudo sysctl -w net.bridge.bridge-nf-call-iptables=0`"), true, f.fix ?? "")
+            try assertProblem(run, "forward.root", observed: ["br0", "bridge-nf-call-iptables = 1"],
+                              fix: "`sudo sysctl -w net.bridge.bridge-nf-call-iptables=0`")
         } else {
             // Without br_netfilter, bridged frames never meet iptables.
             XCTAssertEqual(try finding("forward.root", in: findings).status, "warning")
@@ -110,14 +121,9 @@ final class DoctorTests: XCTestCase {
 
     func testLeftoverNamespacesAreNamedWithTheirExercise() throws {
         let setup = "bash -e Solutions/chapter3-router.sh\nsed 's/^set -e$//' Solutions/chapter4-bridge.sh | bash > /dev/null 2>&1 || true"
-        let (status, findings) = try doctor(setup, "chapter4-bridge")
-        XCTAssertEqual(status, 1)
-        let f = try finding("namespaces", in: findings)
-        XCTAssertEqual(f.status, "problem", "cabled to the exercise's ns1 and ns2")
-        for part in ["router", "chapter3-router", "ns1-veth0 (ns1) ↔ gw-veth0 (router)"] {
-            XCTAssertTrue(f.observed.contains(part), "\(part) not in \(f.observed)")
-        }
-        XCTAssertEqual(f.fix?.contains("`sudo ip --all netns delete`"), true)
+        // A problem: cabled to the exercise's ns1 and ns2.
+        try assertProblem(try doctor(setup, "chapter4-bridge"), "namespaces",
+                          observed: ["router", "chapter3-router", "ns1-veth0 (ns1) ↔ gw-veth0 (router)"], fix: "`sudo ip --all netns delete`")
         // Without an exercise, namespaces present are only worth knowing: the learner may be in the middle of one.
         let (plain, others) = try doctor("bash -e Solutions/chapter3-router.sh")
         XCTAssertEqual(plain, 0)
@@ -128,26 +134,13 @@ final class DoctorTests: XCTestCase {
 
     /// The first edition's dnsmasq: dhclient rewrites /etc/resolv.conf (the sandbox's own).
     func testResolvConfRewrittenByDhclientIsAProblem() throws {
-        let (status, findings) = try doctor(try firstEditionDHCPSolution())
-        XCTAssertEqual(status, 1)
-        let f = try finding("resolv.conf", in: findings)
-        XCTAssertEqual(f.status, "problem")
-        XCTAssertTrue(f.observed.contains("192.0.2.254"), f.observed)
-        XCTAssertEqual(f.fix?.contains("--port 0 --no-resolv"), true, f.fix ?? "")
+        try assertProblem(try doctor(try firstEditionDHCPSolution()), "resolv.conf", observed: ["192.0.2.254"], fix: "--port 0 --no-resolv")
     }
 
     /// `nc` is netcat-traditional (update-alternatives chose it): the book's `nc -ulnv` fails.
     func testAnotherNetcatIsAProblem() throws {
-        let setup = """
-            mkdir -p /run/fake-nc && printf '#!/bin/sh\\n' > /run/fake-nc/nc.traditional && chmod +x /run/fake-nc/nc.traditional
-            ln -s /run/fake-nc/nc.traditional /run/fake-nc/nc
-            """
-        let (status, findings) = try doctor(setup, prefix: "PATH=/run/fake-nc:$PATH")
-        XCTAssertEqual(status, 1)
-        let f = try finding("tools.nc", in: findings)
-        XCTAssertEqual(f.status, "problem")
-        XCTAssertTrue(f.observed.contains("traditional"), f.observed)
-        XCTAssertEqual(f.fix?.contains("`sudo update-alternatives --config nc`"), true, f.fix ?? "")
+        try assertProblem(try doctor(fakeTraditionalNetcat, prefix: "PATH=/run/fake-nc:$PATH"), "tools.nc",
+                          observed: ["traditional"], fix: "`sudo update-alternatives --config nc`")
     }
 
     func testAMissingToolIsAProblem() throws {
@@ -156,12 +149,9 @@ final class DoctorTests: XCTestCase {
             mkdir -p /run/tools
             for t in ip ping tcpdump nc iptables dhclient python3; do ln -s "$(command -v $t)" /run/tools/$t; done
             """
-        let (status, findings) = try doctor(setup, prefix: "PATH=/run/tools")
-        XCTAssertEqual(status, 1)
-        let f = try finding("tools.dnsmasq", in: findings)
-        XCTAssertEqual(f.status, "problem")
-        XCTAssertEqual(f.fix?.contains("`sudo apt install dnsmasq`"), true, f.fix ?? "")
-        XCTAssertEqual(try finding("tools.ping", in: findings).status, "ok")
+        let run = try doctor(setup, prefix: "PATH=/run/tools")
+        try assertProblem(run, "tools.dnsmasq", fix: "`sudo apt install dnsmasq`")
+        XCTAssertEqual(try finding("tools.ping", in: run.findings).status, "ok")
     }
 
     /// Without root, what needs root is said to be unseen, and is not a problem.

@@ -217,10 +217,7 @@ final class HostTrapTests: XCTestCase {
         func hint(path: String) throws -> String {
             let r = try ScriptSandbox.run("""
                 ip link set lo up
-                mkdir -p /run/fake-nc
-                printf '#!/bin/sh\\necho "nc: invalid option -- u" >&2; exit 1\\n' > /run/fake-nc/nc.traditional
-                chmod +x /run/fake-nc/nc.traditional
-                ln -s /run/fake-nc/nc.traditional /run/fake-nc/nc
+                \(fakeTraditionalNetcat)
                 set +e
                 PATH=\(path) "$NETCHECK" check chapter5-udp --format json
                 true

@@ -81,7 +81,9 @@ struct PathWalk {
             }
             if let oif, let out = current.snapshot.link(index: oif), let inLink = next.snapshot.link(owning: nextHop),
                let cause = segmentCause(from: (current, out), to: (next, inLink),
-                                        packet: (effectiveSource ?? preferredSource, destination, transportProtocol)) {
+                                        packet: ForwardedPacket(source: effectiveSource ?? preferredSource, destination: destination,
+                                                                inputInterface: nil, outputInterface: nil,
+                                                                transportProtocol: transportProtocol)) {
                 return .blocked(cause)
             }
             if next.snapshot.link(owning: destination) != nil { return .arrived(next, source: effectiveSource) }
@@ -121,9 +123,9 @@ struct PathWalk {
     /// Whether a frame leaving `a` can reach `b` on layer 2: directly (the veth's other end), or through a
     /// bridge whose ports are the two peers. Names the first break: a bridge or port that is down, a peer
     /// that is not a port of the bridge (`ip link set NAME master BRIDGE`).
-    /// `packet`: the ping's addresses and protocol, for the filter a bridge may hand its frames to.
+    /// `packet`: the ping's addresses and protocol (no interfaces), for the filter a bridge may hand its frames to.
     func segmentCause(from a: (place: World.Place, link: Link), to b: (place: World.Place, link: Link),
-                      packet: (source: IPv4Address?, destination: IPv4Address, transportProtocol: String)? = nil) -> Cause? {
+                      packet: ForwardedPacket) -> Cause? {
         guard let peer = VethPairCheck.actualPeer(of: a.link, in: a.place, world: world) else { return nil }
         if peer.place.identity == b.place.identity && peer.link.index == b.link.index { return nil }
         // Cabled into a namespace of an earlier exercise: nothing in this one can join them.
@@ -155,21 +157,14 @@ struct PathWalk {
     /// With br_netfilter, a bridge's frames pass its namespace's iptables FORWARD chain, in and out by the bridge
     /// (`-i br0 -o br0`): a policy of drop that no rule overrides for the ping drops them (read only when a ping
     /// across the bridge failed). Only the IPv4 hooks br_netfilter calls: ip and inet chains, and iptables-legacy's.
-    func bridgeFilter(_ bridge: Link, in place: World.Place,
-                      packet: (source: IPv4Address?, destination: IPv4Address, transportProtocol: String)?) -> Cause? {
+    func bridgeFilter(_ bridge: Link, in place: World.Place, packet: ForwardedPacket) -> Cause? {
         guard case .success("1") = world.sysctl(place.label, "net.bridge.bridge-nf-call-iptables"),
               case .success(let rules) = world.ruleset(place) else { return nil }
-        let chain: FilterChain
-        if let packet {
-            let frame = ForwardedPacket(source: packet.source, destination: packet.destination, inputInterface: bridge.name,
-                                        outputInterface: bridge.name, transportProtocol: packet.transportProtocol)
-            guard case .policy(let dropping)? = rules.forwardDrop(of: frame) else { return nil }
-            chain = dropping
-        } else {
-            guard let first = rules.forwardDropPolicies.first else { return nil }
-            chain = first
-        }
-        guard chain.backend == .legacy || chain.family == "ip" || chain.family == "inet" else { return nil }
+        var frame = packet
+        frame.inputInterface = bridge.name
+        frame.outputInterface = bridge.name
+        guard case .policy(let chain)? = rules.forwardDrop(of: frame),
+              chain.backend == .legacy || chain.family == "ip" || chain.family == "inet" else { return nil }
         return .bridgeFiltered(namespace: place.label, bridge: bridge.name, chain: chain.label, command: chain.acceptPolicyCommand)
     }
 

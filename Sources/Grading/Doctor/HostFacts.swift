@@ -52,18 +52,17 @@ public struct HostFacts: Sendable {
         /// Its forward chains' rules that drop or reject, as their backend lists them (`-A FORWARD -j DROP`), with
         /// the backend: which packets they catch is for the path walk of a failing ping to judge.
         public var forwardDropRules: [String] = []
-        /// Veths whose other end is in a namespace of another name: (this end, the namespace of the other, its name).
-        public var vethPeers: [(link: String, peerNamespace: String, peer: String)] = []
+        /// Veths whose other end is in another namespace.
+        public var vethPeers: [VethPeer] = []
 
         public init(name: String?) { self.name = name }
+    }
 
-        public static func == (a: Namespace, b: Namespace) -> Bool {
-            a.name == b.name && a.unreadable == b.unreadable && a.ipForward == b.ipForward && a.rpFilterAll == b.rpFilterAll
-                && a.rpFilterDefault == b.rpFilterDefault && a.bridgeNfCallIptables == b.bridgeNfCallIptables
-                && a.bridges == b.bridges && a.forwardDropChains == b.forwardDropChains && a.natBackends == b.natBackends
-                && a.forwardDropRules == b.forwardDropRules
-                && a.vethPeers.map { "\($0.link) \($0.peerNamespace) \($0.peer)" } == b.vethPeers.map { "\($0.link) \($0.peerNamespace) \($0.peer)" }
-        }
+    /// A veth end and where its other end is.
+    public struct VethPeer: Equatable, Sendable {
+        public var link: String
+        public var peerNamespace: String
+        public var peer: String
     }
 
     /// Whether namespaces and rulesets could be read (root, or CAP_SYS_ADMIN and CAP_NET_ADMIN).
@@ -118,7 +117,7 @@ extension HostFacts {
         n.bridges = place.snapshot.links.filter { $0.kind == "bridge" }.map(\.name)
         for link in place.snapshot.links where link.kind == "veth" {
             guard let peer = VethPairCheck.actualPeer(of: link, in: place, world: world), peer.place.identity != place.identity else { continue }
-            n.vethPeers.append((link.name, peer.place.label, peer.link.name))
+            n.vethPeers.append(VethPeer(link: link.name, peerNamespace: peer.place.label, peer: peer.link.name))
         }
         // Both backends: nft's listing and iptables-legacy-save, whichever is installed.
         if let rules = try? Ruleset.read(in: ns, until: deadline) {
@@ -161,19 +160,18 @@ extension HostFacts {
         case "busybox": return "busybox"
         default: break
         }
-        guard let bytes = FileManagerless.prefix(path, bytes: 1 << 20) else { return nil }
+        guard let bytes = BinaryFile.prefix(path, bytes: 1 << 20) else { return nil }
         for (needle, variant) in [("OpenBSD netcat", "openbsd"), ("Ncat", "ncat"), ("BusyBox", "busybox"), ("[v1.10", "traditional")]
-        where FileManagerless.contains(bytes, Array(needle.utf8)) {
+        where BinaryFile.contains(bytes, Array(needle.utf8)) {
             return variant
         }
         return nil
     }
 }
 
-/// The few file questions the doctor asks, on libc.
-enum FileManagerless {
-    static func executable(_ path: String) -> Bool { access(path, X_OK) == 0 }
-
+/// The start of a program's file, read to tell which netcat it is (`Files.read` takes text of at most 1 MiB and
+/// refuses a larger file; busybox is larger).
+enum BinaryFile {
     /// The first `bytes` bytes of a regular file; nil when it is not one or cannot be read.
     static func prefix(_ path: String, bytes: Int) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
