@@ -315,7 +315,7 @@ struct LegacySave {
     /// "203.0.113.254", "192.0.2.1:8080", "192.0.2.1-192.0.2.9:80-90" (a range: no single address or port).
     static func natTarget(_ text: String) -> (address: IPv4Address?, port: UInt16?) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count <= 2 else { return (nil, nil) }
+        guard parts.count <= 2 else { return (nil, nil) }   // an IPv6 address
         let address = IPv4Address(String(parts[0]))
         let port = parts.count == 2 ? UInt16(String(parts[1])) : nil
         return (address, port)

@@ -419,9 +419,7 @@ public struct Ruleset: Equatable, Sendable {
             guard let i = words.lastIndex(of: verb) else { return (nil, nil) }
             let rest = words[(i + 1)...].drop { $0 == "ip" || $0 == "ip6" }
             guard rest.first == "to", let spec = rest.dropFirst().first else { return (nil, nil) }
-            let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return (nil, nil) }   // an IPv6 address
-            return (IPv4Address(String(parts[0])), parts.count == 2 ? UInt16(parts[1]) : nil)
+            return LegacySave.natTarget(spec)   // ADDRESS[:PORT], as iptables-legacy-save writes it too
         }
         switch name {
         case "MASQUERADE": return .masquerade
